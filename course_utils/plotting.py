@@ -1,0 +1,222 @@
+"""Every figure of the course. Each function checks its inputs and returns the Figure.
+
+In a notebook, end the cell with ``plt.show()`` to display it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+DIGIT_COLORS = plt.get_cmap("tab10").colors  # 10 distinct colours, one per digit
+
+
+def _as_images(x: np.ndarray, what: str) -> np.ndarray:
+    """Return ``x`` as a float array of square images ``(N, side, side)``."""
+    x = np.asarray(x)
+    if x.ndim == 2:
+        side = int(round(np.sqrt(x.shape[1])))
+        if side * side != x.shape[1]:
+            raise ValueError(f"{what}: rows of {x.shape[1]} pixels are not square images; "
+                             "pass (N, 28, 28) images or (N, 784) rows")
+        x = x.reshape(len(x), side, side)
+    if x.ndim != 3 or len(x) == 0:
+        raise ValueError(f"{what}: expected images (N, 28, 28) or rows (N, 784) with N >= 1, "
+                         f"got shape {x.shape}")
+    return x
+
+
+def _hide_axes(ax) -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def plot_digits(images: np.ndarray, labels: Sequence | None = None, n_cols: int = 10,
+                title: str | None = None, cell_size: float = 1.0) -> Figure:
+    """Show images in a grid, ``n_cols`` per row, optionally captioned with ``labels``.
+
+    Args:
+        images: ``(N, 28, 28)`` or ``(N, 784)``; grey levels, dark background.
+        labels: one caption per image (digits, errors...), or None.
+        n_cols: images per row.
+        title: figure title.
+        cell_size: inches per image.
+    """
+    images = _as_images(images, "images")
+    if labels is not None and len(labels) != len(images):
+        raise ValueError(f"got {len(labels)} labels for {len(images)} images; pass one per image")
+    if n_cols < 1:
+        raise ValueError(f"n_cols must be at least 1, got {n_cols}")
+    n_cols = min(n_cols, len(images))
+    n_rows = int(np.ceil(len(images) / n_cols))
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(cell_size * n_cols, cell_size * n_rows * 1.15),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        _hide_axes(ax)
+        if i < len(images):
+            ax.imshow(images[i], cmap="gray")
+            if labels is not None:
+                ax.set_title(str(labels[i]), fontsize=9)
+        else:
+            ax.axis("off")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray, n: int = 10,
+                         title: str | None = None,
+                         row_labels: tuple[str, str] = ("original", "reconstruction")) -> Figure:
+    """The original lesson's figure: ``n`` originals (top row) over their reconstructions.
+
+    Args:
+        originals, reconstructions: ``(N, 28, 28)`` or ``(N, 784)``, same shape, N >= n.
+        n: how many columns (digits) to show.
+        title: figure title.
+        row_labels: captions of the two rows.
+    """
+    originals = _as_images(originals, "originals")
+    reconstructions = _as_images(reconstructions, "reconstructions")
+    if originals.shape != reconstructions.shape:
+        raise ValueError(f"originals {originals.shape} and reconstructions {reconstructions.shape} "
+                         "must have the same shape")
+    if not 1 <= n <= len(originals):
+        raise ValueError(f"n={n} must be between 1 and the number of images ({len(originals)})")
+    fig, axes = plt.subplots(2, n, figsize=(n * 1.0, 2.3), squeeze=False)
+    for j in range(n):
+        for row, images in enumerate((originals, reconstructions)):
+            axes[row, j].imshow(images[j], cmap="gray", vmin=0, vmax=max(1.0, float(originals.max())))
+            _hide_axes(axes[row, j])
+    for row, label in enumerate(row_labels):
+        axes[row, 0].set_ylabel(label, fontsize=9)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history, metric: str = "loss", title: str | None = None,
+                 log_scale: bool = False) -> Figure:
+    """Training curves from a Keras ``History`` (or its ``.history`` dict): train and validation.
+
+    Args:
+        history: ``model.fit(...)``'s return value, or a dict ``{"loss": [...], "val_loss": [...]}``.
+        metric: which metric to draw; ``val_<metric>`` is drawn too when present.
+        title: axes title.
+        log_scale: use a logarithmic y axis.
+    """
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, dict) or metric not in logs or len(logs[metric]) == 0:
+        keys = sorted(logs) if isinstance(logs, dict) else type(history).__name__
+        raise ValueError(f"history has no values for {metric!r} (it has {keys}); "
+                         "pass the History returned by model.fit")
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    epochs = np.arange(1, len(logs[metric]) + 1)
+    ax.plot(epochs, logs[metric], "o-", label=f"training {metric}")
+    if f"val_{metric}" in logs:
+        ax.plot(epochs, logs[f"val_{metric}"], "s--", label=f"validation {metric}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_title(title or f"{metric} per epoch")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax=None, title: str | None = None,
+                        xlabel: str = "code[0]", ylabel: str = "code[1]", point_size: float = 2.0):
+    """Scatter 2-D codes coloured by digit, with a legend of 10 distinct colours.
+
+    Args:
+        codes: ``(N, 2)`` points.
+        labels: ``(N,)`` digits 0-9.
+        ax: draw into this Axes (e.g. one panel of a side-by-side figure); a new figure if None.
+        title, xlabel, ylabel: text of the axes.
+        point_size: marker area in points^2.
+
+    Returns:
+        The Figure that holds the axes.
+    """
+    codes = np.asarray(codes)
+    labels = np.asarray(labels)
+    if codes.ndim != 2 or codes.shape[1] != 2:
+        raise ValueError(f"codes must be 2-D points of shape (N, 2), got {codes.shape}")
+    if labels.shape != (len(codes),):
+        raise ValueError(f"labels must have shape ({len(codes)},), got {labels.shape}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 5.5))
+    for digit in range(10):
+        pts = codes[labels == digit]
+        ax.scatter(pts[:, 0], pts[:, 1], s=point_size, color=DIGIT_COLORS[digit], label=str(digit),
+                   rasterized=True)
+    ax.legend(title="digit", markerscale=12 / max(point_size, 0.1) ** 0.5, fontsize=8,
+              loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.figure.tight_layout()
+    return ax.figure
+
+
+def plot_manifold(decode: Callable[[np.ndarray], np.ndarray], x_range: tuple[float, float],
+                  y_range: tuple[float, float], n: int = 15, title: str | None = None) -> Figure:
+    """Decode a regular ``n`` x ``n`` grid of 2-D points and tile the images.
+
+    Args:
+        decode: maps points ``(n*n, 2)`` to images ``(n*n, 784)`` or ``(n*n, 28, 28)``,
+            e.g. ``lambda z: decoder.predict(z, verbose=0)``.
+        x_range, y_range: ``(low, high)`` of the grid in code units; the top row is ``high`` in y.
+        n: points per side.
+        title: axes title.
+    """
+    if n < 2:
+        raise ValueError(f"n must be at least 2, got {n}")
+    for name, (lo, hi) in (("x_range", x_range), ("y_range", y_range)):
+        if not lo < hi:
+            raise ValueError(f"{name} must be (low, high) with low < high, got {(lo, hi)}")
+    xs = np.linspace(*x_range, n)
+    ys = np.linspace(*y_range, n)[::-1]
+    grid = np.array([[x, y] for y in ys for x in xs], dtype=np.float32)
+    images = _as_images(decode(grid), "decoded images")
+    if len(images) != n * n:
+        raise ValueError(f"decode returned {len(images)} images for {n * n} points")
+    side = images.shape[1]
+    canvas = images.reshape(n, n, side, side).transpose(0, 2, 1, 3).reshape(n * side, n * side)
+    fig, ax = plt.subplots(figsize=(6, 6))
+    ax.imshow(canvas, cmap="gray", extent=(x_range[0], x_range[1], y_range[0], y_range[1]),
+              aspect="auto")
+    ax.set_xlabel("code[0]")
+    ax.set_ylabel("code[1]")
+    ax.set_title(title or f"decoder outputs on a {n}x{n} grid of codes")
+    fig.tight_layout()
+    return fig
+
+
+def plot_histograms(values: dict[str, np.ndarray], bins: int = 50, xlabel: str = "value",
+                    title: str | None = None, value_range: tuple[float, float] | None = None) -> Figure:
+    """One histogram panel per entry of ``values`` (name -> array of any shape), side by side.
+
+    The y axis is the share of values in each bin (0-1), so panels of different sizes compare.
+    """
+    if not values:
+        raise ValueError("values is empty: pass a dict such as {'glorot': array, 'normal': array}")
+    fig, axes = plt.subplots(1, len(values), figsize=(4.2 * len(values), 3.2), squeeze=False)
+    for ax, (name, v) in zip(axes[0], values.items()):
+        v = np.asarray(v, dtype=np.float64).ravel()
+        if v.size == 0:
+            raise ValueError(f"values[{name!r}] is empty")
+        ax.hist(v, bins=bins, range=value_range, weights=np.full(v.size, 1 / v.size))
+        ax.set_title(name)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("share of values")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig

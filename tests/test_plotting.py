@@ -1,0 +1,75 @@
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from course_utils import plotting
+
+IMAGES = np.random.default_rng(0).random((12, 784)).astype("float32")
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_digit_grid_layout_and_labels():
+    fig = plotting.plot_digits(IMAGES, labels=list(range(12)), n_cols=5)
+    assert len(fig.axes) == 15  # 3 rows of 5, the last 3 empty
+    assert fig.axes[11].get_title() == "11"
+
+
+def test_reconstructions_two_rows_for_any_n():
+    for n in (1, 4, 10):
+        fig = plotting.plot_reconstructions(IMAGES, IMAGES[::-1], n=n)
+        assert len(fig.axes) == 2 * n
+    assert fig.axes[0].get_ylabel() == "original" and fig.axes[10].get_ylabel() == "reconstruction"
+
+
+def test_history_draws_train_and_validation():
+    fig = plotting.plot_history({"loss": [0.3, 0.2, 0.1], "val_loss": [0.35, 0.25, 0.2]})
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2 and ax.get_xlabel() == "epoch"
+    assert list(ax.lines[1].get_ydata()) == [0.35, 0.25, 0.2]
+
+
+def test_latent_scatter_has_categorical_legend():
+    codes = np.random.default_rng(0).normal(size=(200, 2))
+    fig = plotting.plot_latent_scatter(codes, np.arange(200) % 10)
+    legend = fig.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [str(d) for d in range(10)]
+    colors = {tuple(c.get_facecolor()[0]) for c in fig.axes[0].collections}
+    assert len(colors) == 10
+
+
+def test_manifold_decodes_grid():
+    seen = []
+
+    def decode(z):
+        seen.append(z.shape)
+        return np.zeros((len(z), 784))
+
+    fig = plotting.plot_manifold(decode, (-1, 1), (-2, 2), n=6)
+    assert seen == [(36, 2)]
+    assert fig.axes[0].images[0].get_array().shape == (6 * 28, 6 * 28)
+
+
+def test_histograms_one_panel_each():
+    fig = plotting.plot_histograms({"a": np.zeros(5), "b": np.ones((2, 3))})
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: plotting.plot_digits(np.zeros((3, 10))), "not square"),
+    (lambda: plotting.plot_digits(IMAGES, labels=[1, 2]), "2 labels for 12 images"),
+    (lambda: plotting.plot_reconstructions(IMAGES, IMAGES[:5]), "same shape"),
+    (lambda: plotting.plot_reconstructions(IMAGES, IMAGES, n=13), "n=13"),
+    (lambda: plotting.plot_history({"loss": []}), "no values for 'loss'"),
+    (lambda: plotting.plot_latent_scatter(np.zeros((5, 3)), np.zeros(5)), r"\(N, 2\)"),
+    (lambda: plotting.plot_latent_scatter(np.zeros((5, 2)), np.zeros(4)), "labels"),
+    (lambda: plotting.plot_manifold(lambda z: z, (1, 0), (0, 1)), "low < high"),
+    (lambda: plotting.plot_histograms({}), "empty"),
+])
+def test_bad_inputs_rejected(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
