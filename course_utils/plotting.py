@@ -69,7 +69,8 @@ def plot_digits(images: np.ndarray, labels: Sequence | None = None, n_cols: int 
 
 def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray, n: int = 10,
                          title: str | None = None,
-                         row_labels: tuple[str, str] = ("original", "reconstruction")) -> Figure:
+                         row_labels: tuple[str, str] = ("original", "reconstruction"),
+                         captions: Sequence | None = None) -> Figure:
     """The original lesson's figure: ``n`` originals (top row) over their reconstructions.
 
     Args:
@@ -77,6 +78,7 @@ def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray, n: 
         n: how many columns (digits) to show.
         title: figure title.
         row_labels: captions of the two rows.
+        captions: optional text above each of the ``n`` columns (a label, an error...).
     """
     originals = _as_images(originals, "originals")
     reconstructions = _as_images(reconstructions, "reconstructions")
@@ -85,11 +87,15 @@ def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray, n: 
                          "must have the same shape")
     if not 1 <= n <= len(originals):
         raise ValueError(f"n={n} must be between 1 and the number of images ({len(originals)})")
-    fig, axes = plt.subplots(2, n, figsize=(n * 1.0, 2.3), squeeze=False)
+    if captions is not None and len(captions) != n:
+        raise ValueError(f"got {len(captions)} captions for n={n} columns; pass one per column")
+    fig, axes = plt.subplots(2, n, figsize=(n * 1.0, 2.5 if captions is not None else 2.3), squeeze=False)
     for j in range(n):
         for row, images in enumerate((originals, reconstructions)):
             axes[row, j].imshow(images[j], cmap="gray", vmin=0, vmax=max(1.0, float(originals.max())))
             _hide_axes(axes[row, j])
+        if captions is not None:
+            axes[0, j].set_title(str(captions[j]), fontsize=8)
     for row, label in enumerate(row_labels):
         axes[row, 0].set_ylabel(label, fontsize=9)
     if title:
@@ -218,5 +224,42 @@ def plot_histograms(values: dict[str, np.ndarray], bins: int = 50, xlabel: str =
         ax.set_ylabel("share of values")
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_per_digit(values: Sequence[float], ylabel: str, title: str | None = None) -> Figure:
+    """Bar chart of one value per digit 0-9 (e.g. mean reconstruction error), in the digit colours."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.shape != (10,):
+        raise ValueError(f"need one value per digit, shape (10,), got {values.shape}")
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    ax.bar(np.arange(10), values, color=DIGIT_COLORS)
+    ax.set_xticks(np.arange(10))
+    ax.set_xlabel("digit")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_codes(codes: np.ndarray, labels: Sequence | None = None, title: str | None = None) -> Figure:
+    """Heat map of code vectors: one row per image ``(N, code_size)``, one column per code unit."""
+    codes = np.asarray(codes, dtype=np.float64)
+    if codes.ndim != 2 or len(codes) == 0:
+        raise ValueError(f"codes must be a 2-D array (N, code_size) with N >= 1, got shape {codes.shape}")
+    if labels is not None and len(labels) != len(codes):
+        raise ValueError(f"got {len(labels)} labels for {len(codes)} codes")
+    fig, ax = plt.subplots(figsize=(9, 0.35 * len(codes) + 1.2))
+    im = ax.imshow(codes, aspect="auto", cmap="viridis", interpolation="nearest")
+    ax.set_xlabel("code unit")
+    ax.set_yticks(np.arange(len(codes)))
+    ax.set_yticklabels([str(v) for v in labels] if labels is not None else np.arange(len(codes)))
+    ax.set_ylabel("digit" if labels is not None else "image")
+    fig.colorbar(im, ax=ax, label="activation", pad=0.01)
+    if title:
+        ax.set_title(title)
     fig.tight_layout()
     return fig

@@ -73,3 +73,17 @@ def test_histograms_one_panel_each():
 def test_bad_inputs_rejected(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_reconstruction_captions_per_digit_bars_and_code_heat_map():
+    fig = plotting.plot_reconstructions(IMAGES, IMAGES, n=3, captions=["a", "b", "c"])
+    assert [ax.get_title() for ax in fig.axes[:3]] == ["a", "b", "c"]
+    fig = plotting.plot_per_digit(np.arange(10.0), ylabel="error")
+    assert len(fig.axes[0].patches) == 10
+    fig = plotting.plot_codes(np.zeros((4, 128)), labels=[1, 2, 3, 4])
+    assert fig.axes[0].images[0].get_array().shape == (4, 128)
+    for bad in (lambda: plotting.plot_per_digit(np.arange(9.0), "e"),
+                lambda: plotting.plot_codes(np.zeros(5)),
+                lambda: plotting.plot_reconstructions(IMAGES, IMAGES, n=2, captions=["x"])):
+        with pytest.raises(ValueError):
+            bad()
