@@ -82,7 +82,7 @@ def check_prepare_images(fn: Callable | None) -> Feedback:
     except Exception as exc:  # the student's code failed: explain rather than crash
         return Feedback(False, f"your function raised {type(exc).__name__}: {exc}")
     if (fb := _unanswered(out)) is not None:
-        return Feedback(False, "your function returns None: make it return the prepared array.")
+        return Feedback(False, "Your function returns None: make it return the prepared array.")
     out = np.asarray(out)
     if out.shape != (3, 784):
         return Feedback(False, f"3 images should give shape (3, 784), got {out.shape}. "
@@ -185,3 +185,104 @@ def check_nearest_centroid_accuracy(answer, centroids: np.ndarray, codes: np.nda
     return _number(answer, expected, "Nearest-centroid accuracy",
                    "distances of every code to every centroid (shape (N, 10)), argmin over axis 1, "
                    "compare with the labels, average. Give a fraction, not a percentage.", abs_tol=1e-6)
+
+
+# --- 06: codes as features ----------------------------------------------------------
+
+def check_balanced_subset(answer, labels: np.ndarray, per_class: int = 10) -> Feedback:
+    """06, exercise 1: indices of exactly ``per_class`` examples of each digit, no repeats."""
+    if (fb := _unanswered(answer)) is not None:
+        return fb
+    idx = np.asarray(answer)
+    if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
+        return Feedback(False, f"expected a 1-D array of integer indices, got shape {idx.shape}, dtype {idx.dtype}.")
+    if len(np.unique(idx)) != len(idx):
+        return Feedback(False, "some indices repeat. Hint: sample without replacement (replace=False).")
+    counts = np.bincount(np.asarray(labels)[idx], minlength=10)
+    if not (counts == per_class).all():
+        return Feedback(False, f"counts per digit are {counts.tolist()}, expected {per_class} each. "
+                               "Hint: choose from np.flatnonzero(labels == d) for each digit d.")
+    return Feedback(True, f"{len(idx)} indices, {per_class} of each digit.")
+
+
+def check_best_input(answer, accuracies: dict[str, float]) -> Feedback:
+    """06, exercise 2: the name of the input with the highest accuracy in ``accuracies``."""
+    if (fb := _unanswered(answer)) is not None:
+        return fb
+    best = max(accuracies, key=accuracies.get)
+    if answer == best:
+        return Feedback(True, f"{best!r} is best with accuracy {accuracies[best]:.3f}.")
+    if answer not in accuracies:
+        return Feedback(False, f"{answer!r} is not one of the inputs {sorted(accuracies)}.")
+    return Feedback(False, f"{answer!r} reaches {accuracies[answer]:.3f}; another input does better. "
+                           "Hint: max(accuracies, key=accuracies.get).")
+
+
+# --- 07: autoencoder vs PCA -------------------------------------------------------------
+
+def check_pca_error(answer, pca, x_test: np.ndarray) -> Feedback:
+    """07, exercise 1: squared error per test image of a fitted PCA, summed over pixels, averaged over images."""
+    reconstructed = pca.inverse_transform(pca.transform(x_test))
+    expected = float(((x_test - reconstructed) ** 2).sum(axis=1).mean())
+    return _number(answer, expected, f"The PCA-{pca.n_components} error per image",
+                   "sum the squared differences over axis 1 (pixels), then average over images.", rel_tol=1e-3)
+
+
+def check_per_pixel_mse(answer, error_per_image: float, pixels: int = 784) -> Feedback:
+    """07, exercise 2: a summed-over-pixels error converted to a mean over pixels."""
+    return _number(answer, error_per_image / pixels, "The per-pixel MSE",
+                   f"an image has {pixels} pixels; the sum over them is {pixels} times the mean.", rel_tol=1e-4)
+
+
+# --- 08: variational autoencoder --------------------------------------------------------
+
+def check_kl_function(fn: Callable | None) -> Feedback:
+    """08, exercise 1: ``fn(z_mean, z_log_var)`` -> KL(N(mean, exp(log_var)) || N(0, I)) per row, shape (N,)."""
+    if (fb := _unanswered(fn)) is not None:
+        return fb
+    rng = np.random.default_rng(0)
+    mean, log_var = rng.normal(size=(4, 2)), rng.normal(size=(4, 2))
+    expected = -0.5 * (1 + log_var - mean ** 2 - np.exp(log_var)).sum(axis=1)
+    try:
+        out = fn(mean, log_var)
+    except Exception as exc:
+        return Feedback(False, f"your function raised {type(exc).__name__}: {exc}")
+    if (fb := _unanswered(out)) is not None:
+        return Feedback(False, "Your function returns None: make it return the KL of each row.")
+    out = np.asarray(out, dtype=np.float64)
+    if out.shape != (4,):
+        return Feedback(False, f"4 rows of 2-D codes should give shape (4,), got {out.shape}. "
+                               "Hint: sum over the latent dimensions (axis=-1), not over the batch.")
+    if np.allclose(out, -expected, atol=1e-5):
+        return Feedback(False, "the sign is flipped: a KL divergence is never negative.")
+    if not np.allclose(out, expected, atol=1e-5):
+        return Feedback(False, "values differ from -0.5 * sum(1 + log_var - mean**2 - exp(log_var)). "
+                               "Check each term, and that exp is applied to log_var.")
+    return Feedback(True, "KL per image is -0.5 * sum(1 + log_var - mean^2 - exp(log_var)).")
+
+
+def check_sampling(fn: Callable | None) -> Feedback:
+    """08, exercise 2: ``fn(z_mean, z_log_var, rng)`` draws ``z = mean + exp(log_var / 2) * eps``."""
+    if (fb := _unanswered(fn)) is not None:
+        return fb
+    n = 20_000
+    mean = np.tile([[2.0, -1.0]], (n, 1))
+    log_var = np.tile([[np.log(0.25), np.log(4.0)]], (n, 1))  # std 0.5 and 2
+    try:
+        z = fn(mean, log_var, np.random.default_rng(0))
+    except Exception as exc:
+        return Feedback(False, f"your function raised {type(exc).__name__}: {exc}")
+    if (fb := _unanswered(z)) is not None:
+        return Feedback(False, "Your function returns None: make it return the samples.")
+    z = np.asarray(z, dtype=np.float64)
+    if z.shape != mean.shape:
+        return Feedback(False, f"samples should have the shape of z_mean {mean.shape}, got {z.shape}.")
+    m, s = z.mean(axis=0), z.std(axis=0)
+    if not np.allclose(m, [2.0, -1.0], atol=0.1):
+        return Feedback(False, f"sample means {np.round(m, 2).tolist()} should be close to z_mean [2, -1].")
+    if np.allclose(s, [0.25, 4.0], rtol=0.1):
+        return Feedback(False, "your spread is the variance, not the standard deviation. Hint: exp(log_var / 2).")
+    if not np.allclose(s, [0.5, 2.0], rtol=0.1):
+        return Feedback(False, f"sample standard deviations {np.round(s, 2).tolist()} should be [0.5, 2]. "
+                               "Hint: std = exp(log_var / 2), times standard normal noise.")
+    return Feedback(True, "z = mean + exp(log_var / 2) * eps has the right mean and spread.")

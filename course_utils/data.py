@@ -177,6 +177,22 @@ def load_mnist(
     return out[0], out[1]
 
 
+def balanced_subset(labels: np.ndarray, per_class: int, seed: int = 0) -> np.ndarray:
+    """Indices of ``per_class`` randomly chosen examples of each digit, sorted; shape (10 * per_class,).
+
+    Used to simulate a small labelled set (e.g. 10 per class = 100 labels).
+    """
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    picks = []
+    for digit in range(N_CLASSES):
+        candidates = np.flatnonzero(labels == digit)
+        if len(candidates) < per_class:
+            raise ValueError(f"only {len(candidates)} examples of digit {digit}, cannot take {per_class}")
+        picks.append(rng.choice(candidates, size=per_class, replace=False))
+    return np.sort(np.concatenate(picks))
+
+
 def describe(arrays: dict[str, np.ndarray]) -> str:
     """Summarise raw MNIST arrays: shapes, pixel means, label counts (for checking a copy)."""
     lines = []

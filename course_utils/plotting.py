@@ -67,6 +67,45 @@ def plot_digits(images: np.ndarray, labels: Sequence | None = None, n_cols: int 
     return fig
 
 
+def plot_image_rows(rows: dict[str, np.ndarray], n: int = 10, title: str | None = None,
+                    captions: Sequence | None = None) -> Figure:
+    """Rows of images, one row per entry of ``rows`` (row name -> images), ``n`` columns.
+
+    Args:
+        rows: e.g. ``{"original": x, "autoencoder": r1, "PCA": r2}``; each ``(N, 28, 28)`` or
+            ``(N, 784)`` with the same N >= n. Pixels are drawn on one grey scale per figure.
+        n: how many columns (images per row) to show.
+        title: figure title.
+        captions: optional text above each of the ``n`` columns (a label, an error...).
+    """
+    if not rows:
+        raise ValueError("rows is empty: pass a dict such as {'original': x, 'reconstruction': r}")
+    images = {name: _as_images(x, name) for name, x in rows.items()}
+    shapes = {x.shape for x in images.values()}
+    if len(shapes) != 1:
+        raise ValueError(f"all rows must have the same shape, got {[x.shape for x in images.values()]}")
+    count = len(next(iter(images.values())))
+    if not 1 <= n <= count:
+        raise ValueError(f"n={n} must be between 1 and the number of images ({count})")
+    if captions is not None and len(captions) != n:
+        raise ValueError(f"got {len(captions)} captions for n={n} columns; pass one per column")
+    vmax = max(1.0, max(float(x[:n].max()) for x in images.values()))
+    height = 1.1 * len(images) + (0.25 if captions is not None else 0.1)
+    fig, axes = plt.subplots(len(images), n, figsize=(n * 1.0, height), squeeze=False)
+    for row, (name, x) in enumerate(images.items()):
+        for j in range(n):
+            axes[row, j].imshow(x[j], cmap="gray", vmin=0, vmax=vmax)
+            _hide_axes(axes[row, j])
+        axes[row, 0].set_ylabel(name, fontsize=9)
+    if captions is not None:
+        for j in range(n):
+            axes[0, j].set_title(str(captions[j]), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
 def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray, n: int = 10,
                          title: str | None = None,
                          row_labels: tuple[str, str] = ("original", "reconstruction"),
@@ -80,28 +119,8 @@ def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray, n: 
         row_labels: captions of the two rows.
         captions: optional text above each of the ``n`` columns (a label, an error...).
     """
-    originals = _as_images(originals, "originals")
-    reconstructions = _as_images(reconstructions, "reconstructions")
-    if originals.shape != reconstructions.shape:
-        raise ValueError(f"originals {originals.shape} and reconstructions {reconstructions.shape} "
-                         "must have the same shape")
-    if not 1 <= n <= len(originals):
-        raise ValueError(f"n={n} must be between 1 and the number of images ({len(originals)})")
-    if captions is not None and len(captions) != n:
-        raise ValueError(f"got {len(captions)} captions for n={n} columns; pass one per column")
-    fig, axes = plt.subplots(2, n, figsize=(n * 1.0, 2.5 if captions is not None else 2.3), squeeze=False)
-    for j in range(n):
-        for row, images in enumerate((originals, reconstructions)):
-            axes[row, j].imshow(images[j], cmap="gray", vmin=0, vmax=max(1.0, float(originals.max())))
-            _hide_axes(axes[row, j])
-        if captions is not None:
-            axes[0, j].set_title(str(captions[j]), fontsize=8)
-    for row, label in enumerate(row_labels):
-        axes[row, 0].set_ylabel(label, fontsize=9)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return plot_image_rows({row_labels[0]: originals, row_labels[1]: reconstructions}, n=n,
+                           title=title, captions=captions)
 
 
 def plot_history(history, metric: str = "loss", title: str | None = None,
@@ -172,7 +191,8 @@ def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax=None, title: s
 
 
 def plot_manifold(decode: Callable[[np.ndarray], np.ndarray], x_range: tuple[float, float],
-                  y_range: tuple[float, float], n: int = 15, title: str | None = None) -> Figure:
+                  y_range: tuple[float, float], n: int = 15, title: str | None = None,
+                  xlabel: str = "code[0]", ylabel: str = "code[1]") -> Figure:
     """Decode a regular ``n`` x ``n`` grid of 2-D points and tile the images.
 
     Args:
@@ -180,7 +200,7 @@ def plot_manifold(decode: Callable[[np.ndarray], np.ndarray], x_range: tuple[flo
             e.g. ``lambda z: decoder.predict(z, verbose=0)``.
         x_range, y_range: ``(low, high)`` of the grid in code units; the top row is ``high`` in y.
         n: points per side.
-        title: axes title.
+        title, xlabel, ylabel: text of the axes.
     """
     if n < 2:
         raise ValueError(f"n must be at least 2, got {n}")
@@ -198,8 +218,8 @@ def plot_manifold(decode: Callable[[np.ndarray], np.ndarray], x_range: tuple[flo
     fig, ax = plt.subplots(figsize=(6, 6))
     ax.imshow(canvas, cmap="gray", extent=(x_range[0], x_range[1], y_range[0], y_range[1]),
               aspect="auto")
-    ax.set_xlabel("code[0]")
-    ax.set_ylabel("code[1]")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_title(title or f"decoder outputs on a {n}x{n} grid of codes")
     fig.tight_layout()
     return fig
@@ -261,5 +281,36 @@ def plot_codes(codes: np.ndarray, labels: Sequence | None = None, title: str | N
     fig.colorbar(im, ax=ax, label="activation", pad=0.01)
     if title:
         ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_grouped_bars(values: dict[str, Sequence[float]], groups: Sequence[str], ylabel: str,
+                      title: str | None = None, ylim: tuple[float, float] | None = None) -> Figure:
+    """Grouped bar chart: one colour per series (``values`` key), one cluster per group.
+
+    Args:
+        values: series name -> one value per group, e.g. {"raw pixels": [0.72, 0.86, 0.92]}.
+        groups: names of the clusters, e.g. ["100 labels", "1,000 labels", "60,000 labels"].
+    """
+    if not values:
+        raise ValueError("values is empty")
+    for name, v in values.items():
+        if len(v) != len(groups):
+            raise ValueError(f"series {name!r} has {len(v)} values for {len(groups)} groups")
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    width = 0.8 / len(values)
+    x = np.arange(len(groups))
+    for i, (name, v) in enumerate(values.items()):
+        ax.bar(x + (i - (len(values) - 1) / 2) * width, v, width, label=name)
+    ax.set_xticks(x)
+    ax.set_xticklabels(groups)
+    ax.set_ylabel(ylabel)
+    if ylim:
+        ax.set_ylim(*ylim)
+    if title:
+        ax.set_title(title)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     fig.tight_layout()
     return fig

@@ -60,6 +60,8 @@ class Recipe:
 
 #: The original lesson's 784-256-128 sigmoid autoencoder, trained in notebook 03.
 SEED_AUTOENCODER = Recipe(name="seed_autoencoder")
+#: The same network with a 32-number code (784-256-32), used as features in notebook 06.
+SMALL_CODE_AUTOENCODER = Recipe(name="autoencoder_32", hidden_sizes=(256, 32))
 #: The original lesson's second model: a 784-128-64-10-2 encoder with a linear 2-D code (notebook 05).
 #: Adam(0.005) for 30 epochs: half the lesson's rate trains this deep, narrow network more stably.
 LATENT_2D_AUTOENCODER = Recipe(name="autoencoder_2d", hidden_sizes=(128, 64, 10, 2),

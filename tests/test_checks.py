@@ -92,3 +92,43 @@ def test_centroids_and_nearest_centroid_accuracy():
     acc = (pred == LABELS).mean()
     assert checks.check_nearest_centroid_accuracy(acc, cents, codes, LABELS).passed
     _fails_with(checks.check_nearest_centroid_accuracy(acc * 100, cents, codes, LABELS), "fraction")
+
+
+def test_balanced_subset_and_best_input():
+    labels = np.arange(100) % 10
+    assert checks.check_balanced_subset(np.arange(20), labels, per_class=2).passed
+    _fails_with(checks.check_balanced_subset(np.arange(19), labels, per_class=2), "counts per digit")
+    _fails_with(checks.check_balanced_subset(np.array([0, 0, 1]), labels, per_class=2), "repeat")
+    acc = {"raw": 0.8, "code": 0.9}
+    assert checks.check_best_input("code", acc).passed
+    _fails_with(checks.check_best_input("raw", acc), "another input does better")
+    _fails_with(checks.check_best_input("pixels", acc), "not one of the inputs")
+
+
+def test_pca_error_and_per_pixel_mse():
+    from sklearn.decomposition import PCA
+    x = np.random.default_rng(0).random((50, 784))
+    pca = PCA(n_components=3).fit(x)
+    err = ((x - pca.inverse_transform(pca.transform(x))) ** 2).sum(1).mean()
+    assert checks.check_pca_error(err, pca, x).passed
+    _fails_with(checks.check_pca_error(err / 784, pca, x), "too low", "sum")
+    assert checks.check_per_pixel_mse(784 * 0.01 / 784 * 1, 0.01 * 784).passed
+    _fails_with(checks.check_per_pixel_mse(7.84, 7.84), "too high")
+
+
+def test_kl_and_sampling():
+    def kl(mean, log_var):
+        return -0.5 * np.sum(1 + log_var - mean ** 2 - np.exp(log_var), axis=-1)
+
+    assert checks.check_kl_function(kl).passed
+    _fails_with(checks.check_kl_function(lambda m, v: -kl(m, v)), "sign")
+    _fails_with(checks.check_kl_function(lambda m, v: kl(m, v).sum()), "axis=-1")
+    _fails_with(checks.check_kl_function(lambda m, v: kl(m, np.log(v ** 2 + 1))), "differ")
+
+    def sample(mean, log_var, rng):
+        return mean + np.exp(0.5 * log_var) * rng.standard_normal(mean.shape)
+
+    assert checks.check_sampling(sample).passed
+    _fails_with(checks.check_sampling(lambda m, v, rng: m + np.exp(v) * rng.standard_normal(m.shape)), "variance")
+    _fails_with(checks.check_sampling(lambda m, v, rng: m), "standard deviations")
+    _fails_with(checks.check_sampling(lambda m, v, rng: None), "returns None")

@@ -50,8 +50,9 @@ def test_structure_for_students(nb):
     md = _text(nb, "markdown")
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     for heading in ("**Objectives.**", "**Estimated time:**", "**Prerequisites:**", "## Summary",
-                    "## Exercises", "## Next"):
+                    "## Exercises"):
         assert heading in md, heading
+    assert re.search(r"^## (Next|Where to go next)$", md, re.M), "a closing section pointing onward"
     assert "course_utils" in _text(nb, "code")
 
 

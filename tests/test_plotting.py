@@ -87,3 +87,13 @@ def test_reconstruction_captions_per_digit_bars_and_code_heat_map():
                 lambda: plotting.plot_reconstructions(IMAGES, IMAGES, n=2, captions=["x"])):
         with pytest.raises(ValueError):
             bad()
+
+
+def test_image_rows_any_number_of_rows():
+    fig = plotting.plot_image_rows({"a": IMAGES, "b": IMAGES, "c": IMAGES}, n=4)
+    assert len(fig.axes) == 12
+    assert [fig.axes[i].get_ylabel() for i in (0, 4, 8)] == ["a", "b", "c"]
+    with pytest.raises(ValueError, match="same shape"):
+        plotting.plot_image_rows({"a": IMAGES, "b": IMAGES[:3]})
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_image_rows({})
