@@ -286,19 +286,28 @@ def plot_codes(codes: np.ndarray, labels: Sequence | None = None, title: str | N
 
 
 def plot_grouped_bars(values: dict[str, Sequence[float]], groups: Sequence[str], ylabel: str,
-                      title: str | None = None, ylim: tuple[float, float] | None = None) -> Figure:
+                      title: str | None = None, ylim: tuple[float, float] | None = None,
+                      log_scale: bool = False, ax=None, legend: bool = True) -> Figure:
     """Grouped bar chart: one colour per series (``values`` key), one cluster per group.
 
     Args:
         values: series name -> one value per group, e.g. {"raw pixels": [0.72, 0.86, 0.92]}.
         groups: names of the clusters, e.g. ["100 labels", "1,000 labels", "60,000 labels"].
+        ylabel, title, ylim: axes text and y limits; ``log_scale`` for a logarithmic y axis.
+        ax: draw into this Axes (one panel of a larger figure); a new figure if None.
+        legend: draw the legend of the series, right of the axes.
+
+    Returns:
+        The Figure that holds the axes.
     """
     if not values:
         raise ValueError("values is empty")
     for name, v in values.items():
         if len(v) != len(groups):
             raise ValueError(f"series {name!r} has {len(v)} values for {len(groups)} groups")
-    fig, ax = plt.subplots(figsize=(8, 3.8))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.8))
+    fig = ax.figure
     width = 0.8 / len(values)
     x = np.arange(len(groups))
     for i, (name, v) in enumerate(values.items()):
@@ -306,11 +315,14 @@ def plot_grouped_bars(values: dict[str, Sequence[float]], groups: Sequence[str],
     ax.set_xticks(x)
     ax.set_xticklabels(groups)
     ax.set_ylabel(ylabel)
+    if log_scale:
+        ax.set_yscale("log")
     if ylim:
         ax.set_ylim(*ylim)
     if title:
         ax.set_title(title)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    if legend:
+        ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     fig.tight_layout()
     return fig

@@ -97,3 +97,12 @@ def test_image_rows_any_number_of_rows():
         plotting.plot_image_rows({"a": IMAGES, "b": IMAGES[:3]})
     with pytest.raises(ValueError, match="empty"):
         plotting.plot_image_rows({})
+
+
+def test_grouped_bars_into_given_axes():
+    fig, (a, b) = plt.subplots(1, 2)
+    out = plotting.plot_grouped_bars({"x": [1, 2], "y": [3, 4]}, ["g1", "g2"], "v", ax=b, log_scale=True,
+                                     legend=False)
+    assert out is fig and len(b.patches) == 4 and b.get_yscale() == "log" and b.get_legend() is None
+    with pytest.raises(ValueError, match="2 values for 3 groups"):
+        plotting.plot_grouped_bars({"x": [1, 2]}, ["a", "b", "c"], "v")
