@@ -147,11 +147,11 @@ def check_test_mse(answer, model, x_test: np.ndarray) -> Feedback:
 
 # --- 04: visualizing reconstructions ----------------------------------------------------
 
-def check_class_mean_errors(answer, errors: np.ndarray, labels: np.ndarray) -> Feedback:
-    """04, exercise 1: mean reconstruction error of each digit, an array of 10 values."""
-    expected = np.array([errors[labels == d].mean() for d in range(10)])
-    return _array(answer, expected, "Mean error per digit",
-                  "for each digit d, average errors[labels == d]; keep them in order 0..9.")
+def check_class_median_errors(answer, errors: np.ndarray, labels: np.ndarray) -> Feedback:
+    """04, exercise 1: median reconstruction error of each digit, an array of 10 values."""
+    expected = np.array([np.median(errors[labels == d]) for d in range(10)])
+    return _array(answer, expected, "Median error per digit",
+                  "for each digit d, take np.median(errors[labels == d]); keep them in order 0..9.")
 
 
 def check_worst_of_digit(answer, errors: np.ndarray, labels: np.ndarray, digit: int) -> Feedback:

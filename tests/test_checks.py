@@ -69,11 +69,14 @@ ERRORS = np.array([0.1, 0.5, 0.2, 0.9, 0.3] * 4)
 LABELS = np.arange(20) % 10
 
 
-def test_class_mean_errors():
-    good = np.array([ERRORS[LABELS == d].mean() for d in range(10)])
-    assert checks.check_class_mean_errors(good, ERRORS, LABELS).passed
-    _fails_with(checks.check_class_mean_errors(good[:9], ERRORS, LABELS), "shape (10,)")
-    _fails_with(checks.check_class_mean_errors(good + 1, ERRORS, LABELS), "10 of 10 values differ")
+def test_class_median_errors():
+    errors = np.arange(30.0) ** 2
+    labels = np.arange(30) % 10
+    good = np.array([np.median(errors[labels == d]) for d in range(10)])
+    assert checks.check_class_median_errors(good, errors, labels).passed
+    means = np.array([errors[labels == d].mean() for d in range(10)])
+    _fails_with(checks.check_class_median_errors(means, errors, labels), "values differ", "np.median")
+    _fails_with(checks.check_class_median_errors(good[:9], errors, labels), "shape (10,)")
 
 
 def test_worst_of_digit():
