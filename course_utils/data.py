@@ -15,6 +15,7 @@ offline classroom.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 import zipfile
@@ -28,6 +29,20 @@ IMAGE_SHAPE = (28, 28)
 N_CLASSES = 10
 EXPECTED_SIZES = {"train": 60_000, "test": 10_000}
 KEYS = ("x_train", "y_train", "x_test", "y_test")
+#: SHA-256 of each array's raw bytes (uint8, C order) in the real MNIST, as Keras loads it.
+#: A file with MNIST's shapes but other content (random pixels, shuffled labels) fails this check.
+MNIST_SHA256 = {
+    "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",
+    "y_train": "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13",
+    "x_test": "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161",
+    "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
+}
+#: Published facts to tell a student *how* a copy differs: pixel means (0-255) and label counts.
+MNIST_FACTS = {
+    "x_train": 33.318421, "x_test": 33.791224,
+    "y_train": (5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949),
+    "y_test": (980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009),
+}
 
 Split = tuple[np.ndarray, np.ndarray]
 
@@ -42,11 +57,30 @@ class MnistDataError(ValueError):
     """A data file or the arrays in it are not MNIST as the course expects."""
 
 
+def _data_folder() -> Path | None:
+    """The folder named by ``$COURSE_DATA_DIR``, or None when the variable is not set.
+
+    Raises:
+        MnistDataError: the variable is set but empty (a typo in a script, usually): an
+            offline classroom would otherwise try to download without saying so.
+    """
+    folder = os.environ.get(DATA_DIR_VAR)
+    if folder is None:
+        return None
+    if not folder.strip():
+        raise MnistDataError(
+            f"${DATA_DIR_VAR} is set but empty, so it names no folder. Expected the folder that "
+            f"holds {FILE_NAME}, e.g. `export {DATA_DIR_VAR}=/path/to/classroom-data`; "
+            f"or `unset {DATA_DIR_VAR}` to let Keras download MNIST."
+        )
+    return Path(folder).expanduser()
+
+
 def data_source() -> str:
     """Describe where :func:`load_mnist` will read from, in one sentence."""
-    folder = os.environ.get(DATA_DIR_VAR)
-    if folder:
-        return f"local file {Path(folder) / FILE_NAME} (from ${DATA_DIR_VAR})"
+    folder = _data_folder()
+    if folder is not None:
+        return f"local file {folder / FILE_NAME} (from ${DATA_DIR_VAR})"
     return "Keras download (keras.datasets.mnist.load_data, cached in ~/.keras/datasets)"
 
 
@@ -91,7 +125,7 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
 
 
 def validate_mnist(arrays: dict[str, np.ndarray], origin: str) -> None:
-    """Check the raw arrays: keys, shapes, dtypes, pixel range and labels.
+    """Check the raw arrays: keys, shapes, dtypes, pixel range, labels, then the content itself.
 
     Args:
         arrays: ``x_train`` (60000, 28, 28) uint8, ``y_train`` (60000,) integers 0-9,
@@ -122,17 +156,50 @@ def validate_mnist(arrays: dict[str, np.ndarray], origin: str) -> None:
                 f"{origin}: y_{split} must hold integer labels 0-9, found dtype {y.dtype} "
                 f"with values {y.min()}..{y.max()}. {_FIX}"
             )
+    verify_content(arrays, origin)
+
+
+def verify_content(arrays: dict[str, np.ndarray], origin: str) -> None:
+    """Check that well-shaped arrays really are MNIST: SHA-256 of each array against
+    :data:`MNIST_SHA256`. The error says which array differs and how (pixel mean, label counts).
+
+    Raises:
+        MnistDataError: naming the origin, the array, what was found and how to fix it.
+    """
+    for key in KEYS:
+        array = np.ascontiguousarray(arrays[key], dtype=np.uint8)
+        if hashlib.sha256(array.tobytes()).hexdigest() == MNIST_SHA256[key]:
+            continue
+        if key.startswith("x_"):
+            found = f"pixel mean {array.mean():.6f} (MNIST: {MNIST_FACTS[key]:.6f})"
+        else:
+            counts = tuple(int(c) for c in np.bincount(array, minlength=N_CLASSES))
+            found = (f"label counts {' '.join(map(str, counts))} (MNIST: {' '.join(map(str, MNIST_FACTS[key]))})"
+                     if counts != MNIST_FACTS[key] else "MNIST's label counts in another order (shuffled labels)")
+        raise MnistDataError(
+            f"{origin}: {key} has MNIST's shape but not its content: {found}. The file was "
+            f"modified, corrupted, or holds another dataset. {_FIX}"
+        )
 
 
 def _load_raw() -> tuple[dict[str, np.ndarray], str]:
     """Return the four raw arrays and a description of their origin."""
-    folder = os.environ.get(DATA_DIR_VAR)
-    if folder:
-        path = Path(folder).expanduser() / FILE_NAME
+    folder = _data_folder()
+    if folder is not None:
+        path = folder / FILE_NAME
         return _read_npz(path), str(path)
     import keras  # deferred: only the download path needs Keras
 
-    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    try:
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    except Exception as exc:  # URLError, HTTPError, a truncated cache file, ...
+        raise MnistDataError(
+            f"Downloading MNIST with Keras failed ({type(exc).__name__}: {exc}). "
+            f"How to fix: check the internet connection (or proxy) and try again; if a "
+            f"half-downloaded ~/.keras/datasets/mnist.npz exists, delete it. Offline: copy "
+            f"{FILE_NAME} from a machine with internet (`python -m course_utils.data --copy-to FOLDER`) "
+            f"and set {DATA_DIR_VAR}=FOLDER."
+        ) from exc
     arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
     return arrays, "Keras' MNIST download"
 
@@ -223,8 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--copy-to", type=Path, metavar="FOLDER",
                         help=f"write FOLDER/{FILE_NAME} for offline use (then set {DATA_DIR_VAR}=FOLDER)")
     args = parser.parse_args(argv)
-    print(f"Source: {data_source()}")
     try:
+        print(f"Source: {data_source()}")
         arrays, origin = _load_raw()
         validate_mnist(arrays, origin)
     except MnistDataError as exc:

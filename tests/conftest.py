@@ -3,6 +3,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # unit tests draw off-screen; notebooks keep the inline backend
 
+import hashlib
+
 import numpy as np
 import pytest
 
@@ -24,7 +26,17 @@ def fake_arrays():
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch, fake_arrays):
+def fake_is_mnist(monkeypatch, fake_arrays):
+    """Make the content check accept the fake arrays (their SHA-256 replaces MNIST's)."""
+    from course_utils import data
+
+    digests = {k: hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest() for k, v in fake_arrays.items()}
+    monkeypatch.setattr(data, "MNIST_SHA256", digests)
+    return digests
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch, fake_arrays, fake_is_mnist):
     """A folder holding a valid fake mnist.npz, with COURSE_DATA_DIR pointing at it."""
     np.savez(tmp_path / "mnist.npz", **fake_arrays)
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))

@@ -92,7 +92,7 @@ def test_wrong_arrays(data_dir, fake_arrays, key, bad, words):
     _assert_clear(e, path, *words)
 
 
-def test_without_variable_uses_keras_download(monkeypatch, fake_arrays):
+def test_without_variable_uses_keras_download(monkeypatch, fake_arrays, fake_is_mnist):
     monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
     calls = []
 
@@ -106,6 +106,52 @@ def test_without_variable_uses_keras_download(monkeypatch, fake_arrays):
     (x_train, _), _ = load_mnist(n_train=5)
     assert calls == [1] and x_train.shape == (5, 28, 28)
     assert "Keras download" in data.data_source()
+
+
+def test_right_shapes_but_not_mnist_are_rejected(data_dir, fake_arrays):
+    path = data_dir / "mnist.npz"
+    rng = np.random.default_rng(1)
+    noise = rng.integers(0, 256, size=(10_000, 28, 28), dtype=np.uint8)
+    np.savez(path, **dict(fake_arrays, x_test=noise))
+    with pytest.raises(MnistDataError) as e:
+        load_mnist()
+    _assert_clear(e, path, "x_test", "not its content", "pixel mean")
+    np.savez(path, **dict(fake_arrays, y_train=rng.permutation(fake_arrays["y_train"])))
+    with pytest.raises(MnistDataError) as e:
+        load_mnist()
+    _assert_clear(e, path, "y_train", "not its content")
+
+
+def test_the_real_digests_reject_the_fake_arrays(tmp_path, monkeypatch, fake_arrays):
+    np.savez(tmp_path / "mnist.npz", **fake_arrays)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    with pytest.raises(MnistDataError, match="x_train has MNIST's shape but not its content"):
+        load_mnist()
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_empty_variable_is_an_error_not_a_silent_download(monkeypatch, value):
+    monkeypatch.setenv("COURSE_DATA_DIR", value)
+    import keras
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: pytest.fail("must not download"))
+    with pytest.raises(MnistDataError, match="set but empty"):
+        load_mnist()
+    assert data.main([]) == 1
+
+
+def test_failed_download_gets_the_clear_error(monkeypatch):
+    monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+
+    def offline():
+        raise OSError("[Errno -3] Temporary failure in name resolution")
+
+    import keras
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
+    with pytest.raises(MnistDataError) as e:
+        load_mnist()
+    msg = str(e.value)
+    for words in ("Downloading MNIST with Keras failed", "name resolution", "COURSE_DATA_DIR", "--copy-to"):
+        assert words in msg, msg
 
 
 def test_cli_verifies_and_copies(data_dir, tmp_path_factory, capsys):
@@ -132,3 +178,13 @@ def test_real_mnist_matches_published_facts():
     assert round(float(x_test.mean()), 6) == 33.791224
     assert list(np.bincount(y_test)) == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
     assert list(y_train[:10]) == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+
+
+@pytest.mark.skipif(not os.environ.get("COURSE_DATA_DIR"), reason="needs the real MNIST (COURSE_DATA_DIR)")
+def test_real_mnist_with_shuffled_labels_is_rejected(tmp_path, monkeypatch):
+    with np.load(os.path.join(os.environ["COURSE_DATA_DIR"], "mnist.npz"), allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in data.KEYS}
+    data.validate_mnist(arrays, "the real file")  # the real arrays pass
+    arrays["y_test"] = np.random.default_rng(0).permutation(arrays["y_test"])
+    with pytest.raises(MnistDataError, match="y_test .*shuffled labels"):
+        data.validate_mnist(arrays, "a shuffled copy")
