@@ -1,5 +1,8 @@
 """Model builders: the Dense autoencoder used throughout, and a Dense VAE.
 
+Backend-neutral Keras 3 (``keras.ops`` only): everything here runs under TensorFlow, JAX and
+PyTorch. The VAE code is a tested copy of what notebook 08 writes out for the student.
+
 Every layer has a fixed name so that ``summary()`` output is the same on every run.
 """
 from __future__ import annotations
@@ -7,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import keras
-import tensorflow as tf
 from keras import layers, ops
 
 
@@ -84,12 +86,14 @@ def build_dense_autoencoder(
 
 @keras.saving.register_keras_serializable(package="course_utils")
 class Sampling(layers.Layer):
-    """Reparameterisation: ``z = mean + exp(log_var / 2) * eps`` with ``eps ~ N(0, I)``.
+    """Reparameterisation: ``z = z_mean + exp(0.5 * z_log_var) * eps`` with ``eps ~ N(0, I)``.
 
-    Inputs ``(z_mean, z_log_var)``, each ``(batch, latent_dim)``; output ``(batch, latent_dim)``.
+    Inputs ``[z_mean, z_log_var]``, each ``(batch, latent_dim)``; output ``(batch, latent_dim)``.
+    ``exp(0.5 * z_log_var)`` is the standard deviation (``z_log_var`` is the log of the variance).
+    The noise comes from a seeded ``keras.random.SeedGenerator``, so runs are repeatable.
     """
 
-    def __init__(self, seed: int = 0, **kwargs):
+    def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -107,7 +111,7 @@ def build_vae_parts(
     input_dim: int = 784,
     hidden_sizes: Sequence[int] = (512, 256),
     latent_dim: int = 2,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> tuple[keras.Model, keras.Model]:
     """Build a Dense VAE encoder and decoder.
 
@@ -115,6 +119,8 @@ def build_vae_parts(
     ``(batch, latent_dim)``; the decoder maps ``(batch, latent_dim)`` to pixel
     probabilities ``(batch, input_dim)`` in [0, 1]. Hidden layers use ReLU.
     """
+    if not hidden_sizes or any(int(s) < 1 for s in hidden_sizes) or int(latent_dim) < 1:
+        raise ValueError(f"hidden_sizes and latent_dim must be positive, got {list(hidden_sizes)}, {latent_dim}")
     inputs = keras.Input(shape=(input_dim,), name="image")
     h = inputs
     for i, width in enumerate(hidden_sizes, start=1):
@@ -143,57 +149,50 @@ def vae_loss_terms(x, reconstruction, z_mean, z_log_var):
 
     Returns:
         ``(reconstruction_nats, kl_nats)``, each ``(batch,)``: the Bernoulli negative
-        log-likelihood summed over pixels, and ``KL(q(z|x) || N(0, I))`` summed over
-        latent dimensions.
+        log-likelihood SUMMED over pixels (not averaged), and
+        ``KL(N(z_mean, exp(z_log_var)) || N(0, I)) = -0.5 * sum(1 + z_log_var - z_mean**2 - exp(z_log_var))``
+        summed over latent dimensions.
     """
-    eps = 1e-7
-    r = ops.clip(reconstruction, eps, 1 - eps)
+    r = ops.clip(reconstruction, 1e-7, 1 - 1e-7)
     recon = -ops.sum(x * ops.log(r) + (1 - x) * ops.log(1 - r), axis=-1)
     kl = -0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
     return recon, kl
 
 
+@keras.saving.register_keras_serializable(package="course_utils")
 class VAE(keras.Model):
-    """A variational autoencoder trained with a custom ``train_step``.
+    """A functional model ``image -> [reconstruction, z_mean, z_log_var]`` with the VAE loss.
 
-    Keras 3 has no symbolic ``add_loss`` any more, so the loss is computed here:
-    ``loss = reconstruction + kl`` (nats per image, averaged over the batch).
-    Call ``model(x)`` for reconstructions ``(batch, 784)``.
+    The loss lives in an overridden ``compute_loss`` (no backend-specific ``train_step``), so
+    ``fit``/``evaluate`` work unchanged under TensorFlow, JAX and PyTorch:
+    ``loss = mean(reconstruction nats) + mean(KL nats)`` over the batch, with both terms
+    also reported as the metrics ``reconstruction`` and ``kl``. Train with ``vae.fit(x)`` (no targets).
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, **kwargs):
-        super().__init__(**kwargs)
-        self.encoder = encoder
-        self.decoder = decoder
-        self.trackers = {k: keras.metrics.Mean(name=k) for k in ("loss", "reconstruction", "kl")}
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
+        self.kl_tracker = keras.metrics.Mean(name="kl")
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        reconstruction, z_mean, z_log_var = y_pred
+        recon, kl = vae_loss_terms(x, reconstruction, z_mean, z_log_var)
+        recon, kl = ops.mean(recon), ops.mean(kl)
+        self.reconstruction_tracker.update_state(recon)
+        self.kl_tracker.update_state(kl)
+        return recon + kl
 
     @property
     def metrics(self):
-        return list(self.trackers.values())
+        return [*super().metrics, self.reconstruction_tracker, self.kl_tracker]
 
-    def call(self, x):
-        z_mean, _, _ = self.encoder(x)
-        return self.decoder(z_mean)
 
-    def _loss_terms(self, x):
-        z_mean, z_log_var, z = self.encoder(x)
-        recon, kl = vae_loss_terms(x, self.decoder(z), z_mean, z_log_var)
-        return ops.mean(recon), ops.mean(kl)
-
-    def _update(self, recon, kl):
-        for key, value in (("loss", recon + kl), ("reconstruction", recon), ("kl", kl)):
-            self.trackers[key].update_state(value)
-        return {k: t.result() for k, t in self.trackers.items()}
-
-    def train_step(self, data):
-        x = data[0] if isinstance(data, tuple) else data
-        with tf.GradientTape() as tape:
-            recon, kl = self._loss_terms(x)
-            loss = recon + kl
-        grads = tape.gradient(loss, self.trainable_weights)
-        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
-        return self._update(recon, kl)
-
-    def test_step(self, data):
-        x = data[0] if isinstance(data, tuple) else data
-        return self._update(*self._loss_terms(x))
+def build_vae(input_dim: int = 784, hidden_sizes: Sequence[int] = (512, 256), latent_dim: int = 2,
+              seed: int | None = 0) -> tuple[keras.Model, keras.Model, VAE]:
+    """``(encoder, decoder, vae)``: :func:`build_vae_parts` joined into a :class:`VAE` whose outputs
+    are ``[decoder(z), z_mean, z_log_var]``. Compile with an optimizer only (the loss is built in)."""
+    encoder, decoder = build_vae_parts(input_dim, hidden_sizes, latent_dim, seed)
+    inputs = keras.Input(shape=(input_dim,), name="image")
+    z_mean, z_log_var, z = encoder(inputs)
+    vae = VAE(inputs, [decoder(z), z_mean, z_log_var], name="vae")
+    return encoder, decoder, vae
