@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import matplotlib.patheffects as patheffects
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
@@ -37,8 +38,11 @@ def plot_digits(images: np.ndarray, labels: Sequence | None = None, n_cols: int 
                 title: str | None = None, cell_size: float = 1.0) -> Figure:
     """Show images in a grid, ``n_cols`` per row, optionally captioned with ``labels``.
 
+    Every image is drawn on the same fixed grey scale, 0 (black) to 1 (white), so a faint or
+    washed-out image looks faint instead of being stretched to full contrast.
+
     Args:
-        images: ``(N, 28, 28)`` or ``(N, 784)``; grey levels, dark background.
+        images: ``(N, 28, 28)`` or ``(N, 784)``; grey levels in [0, 1], dark background.
         labels: one caption per image (digits, errors...), or None.
         n_cols: images per row.
         title: figure title.
@@ -56,7 +60,7 @@ def plot_digits(images: np.ndarray, labels: Sequence | None = None, n_cols: int 
     for i, ax in enumerate(axes.flat):
         _hide_axes(ax)
         if i < len(images):
-            ax.imshow(images[i], cmap="gray")
+            ax.imshow(images[i], cmap="gray", vmin=0, vmax=1)
             if labels is not None:
                 ax.set_title(str(labels[i]), fontsize=9)
         else:
@@ -155,8 +159,13 @@ def plot_history(history, metric: str = "loss", title: str | None = None,
 
 
 def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax=None, title: str | None = None,
-                        xlabel: str = "code[0]", ylabel: str = "code[1]", point_size: float = 2.0):
-    """Scatter 2-D codes coloured by digit, with a legend of 10 distinct colours.
+                        xlabel: str = "code[0]", ylabel: str = "code[1]", point_size: float = 2.0,
+                        alpha: float = 0.35, label_centroids: bool = True, seed: int = 0):
+    """Scatter 2-D codes coloured by digit (tab10), with a legend of the 10 colours.
+
+    The points are drawn in a random order (not digit by digit, which would bury the early
+    digits under the late ones) and with some transparency, so overlapping digits stay visible;
+    each digit's label is written at its centroid (the median point of that digit).
 
     Args:
         codes: ``(N, 2)`` points.
@@ -164,6 +173,9 @@ def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax=None, title: s
         ax: draw into this Axes (e.g. one panel of a side-by-side figure); a new figure if None.
         title, xlabel, ylabel: text of the axes.
         point_size: marker area in points^2.
+        alpha: opacity of each point (0-1).
+        label_centroids: write each digit at its centroid.
+        seed: seed of the drawing order (the figure is the same on every run).
 
     Returns:
         The Figure that holds the axes.
@@ -174,14 +186,26 @@ def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax=None, title: s
         raise ValueError(f"codes must be 2-D points of shape (N, 2), got {codes.shape}")
     if labels.shape != (len(codes),):
         raise ValueError(f"labels must have shape ({len(codes)},), got {labels.shape}")
+    if not 0 < alpha <= 1:
+        raise ValueError(f"alpha must be in (0, 1], got {alpha}")
+    digits = labels.astype(int)
+    if len(digits) and (digits.min() < 0 or digits.max() > 9 or not np.array_equal(digits, labels)):
+        raise ValueError("labels must be digits 0-9")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 5.5))
-    for digit in range(10):
-        pts = codes[labels == digit]
-        ax.scatter(pts[:, 0], pts[:, 1], s=point_size, color=DIGIT_COLORS[digit], label=str(digit),
-                   rasterized=True)
-    ax.legend(title="digit", markerscale=12 / max(point_size, 0.1) ** 0.5, fontsize=8,
-              loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    order = np.random.default_rng(seed).permutation(len(codes))
+    colors = np.asarray(DIGIT_COLORS)[digits[order]]
+    ax.scatter(codes[order, 0], codes[order, 1], s=point_size, c=colors, alpha=alpha, linewidths=0,
+               rasterized=True)
+    handles = [plt.Line2D([], [], marker="o", linestyle="", color=DIGIT_COLORS[d], markersize=6,
+                          label=str(d)) for d in range(10)]
+    ax.legend(handles=handles, title="digit", fontsize=8, loc="center left",
+              bbox_to_anchor=(1.0, 0.5), frameon=False)
+    if label_centroids:
+        for d in np.unique(digits):
+            cx, cy = np.median(codes[digits == d], axis=0)
+            ax.text(cx, cy, str(d), fontsize=13, fontweight="bold", ha="center", va="center",
+                    color=DIGIT_COLORS[d], path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
@@ -216,8 +240,8 @@ def plot_manifold(decode: Callable[[np.ndarray], np.ndarray], x_range: tuple[flo
     side = images.shape[1]
     canvas = images.reshape(n, n, side, side).transpose(0, 2, 1, 3).reshape(n * side, n * side)
     fig, ax = plt.subplots(figsize=(6, 6))
-    ax.imshow(canvas, cmap="gray", extent=(x_range[0], x_range[1], y_range[0], y_range[1]),
-              aspect="auto")
+    ax.imshow(canvas, cmap="gray", vmin=0, vmax=1,
+              extent=(x_range[0], x_range[1], y_range[0], y_range[1]), aspect="auto")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title or f"decoder outputs on a {n}x{n} grid of codes")
@@ -265,24 +289,55 @@ def plot_per_digit(values: Sequence[float], ylabel: str, title: str | None = Non
     return fig
 
 
-def plot_codes(codes: np.ndarray, labels: Sequence | None = None, title: str | None = None) -> Figure:
-    """Heat map of code vectors: one row per image ``(N, code_size)``, one column per code unit."""
+def plot_codes(codes: np.ndarray, labels: Sequence | None = None, title: str | None = None,
+               sort_units: bool = False, ylabel: str | None = None, centered: bool = False) -> Figure:
+    """Heat map of code vectors: one row per image ``(N, code_size)``, one column per code unit.
+
+    Args:
+        codes: ``(N, code_size)``, e.g. codes of a few images or the mean code of each digit.
+        labels: one row label per code (digits...), or None for row numbers.
+        title: axes title.
+        sort_units: reorder the columns so that units most active for the same row sit together
+            (grouped by the row where each unit is highest, strongest first); the x axis then
+            says "code unit (sorted)".
+        ylabel: y-axis label (default: "digit" with labels, else "image").
+        centered: draw each unit's difference from its mean over the rows, on a red-blue scale
+            centred at 0 (what makes one row, e.g. one digit, different from the others).
+    """
     codes = np.asarray(codes, dtype=np.float64)
     if codes.ndim != 2 or len(codes) == 0:
         raise ValueError(f"codes must be a 2-D array (N, code_size) with N >= 1, got shape {codes.shape}")
     if labels is not None and len(labels) != len(codes):
         raise ValueError(f"got {len(labels)} labels for {len(codes)} codes")
+    if centered:
+        codes = codes - codes.mean(axis=0)
+    if sort_units:
+        codes = codes[:, unit_order(codes)]
     fig, ax = plt.subplots(figsize=(9, 0.35 * len(codes) + 1.2))
-    im = ax.imshow(codes, aspect="auto", cmap="viridis", interpolation="nearest")
-    ax.set_xlabel("code unit")
+    if centered:
+        vmax = max(float(np.abs(codes).max()), 1e-12)
+        im = ax.imshow(codes, aspect="auto", cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest")
+    else:
+        im = ax.imshow(codes, aspect="auto", cmap="viridis", interpolation="nearest")
+    ax.set_xlabel("code unit (sorted)" if sort_units else "code unit")
     ax.set_yticks(np.arange(len(codes)))
     ax.set_yticklabels([str(v) for v in labels] if labels is not None else np.arange(len(codes)))
-    ax.set_ylabel("digit" if labels is not None else "image")
-    fig.colorbar(im, ax=ax, label="activation", pad=0.01)
+    ax.set_ylabel(ylabel or ("digit" if labels is not None else "image"))
+    fig.colorbar(im, ax=ax, label="activation minus its mean over rows" if centered else "activation", pad=0.01)
     if title:
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def unit_order(codes: np.ndarray) -> np.ndarray:
+    """Column order for :func:`plot_codes`: units grouped by the row where they are highest
+    (row 0's units first), and within a group from the most to the least selective unit
+    (highest value minus the unit's mean over rows)."""
+    codes = np.asarray(codes, dtype=np.float64)
+    top = codes.argmax(axis=0)
+    selectivity = codes.max(axis=0) - codes.mean(axis=0)
+    return np.lexsort((-selectivity, top))
 
 
 def plot_grouped_bars(values: dict[str, Sequence[float]], groups: Sequence[str], ylabel: str,
@@ -324,5 +379,85 @@ def plot_grouped_bars(values: dict[str, Sequence[float]], groups: Sequence[str],
     ax.grid(axis="y", alpha=0.3)
     if legend:
         ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_roc_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str | None = None,
+                    mark_fpr: float | None = None) -> Figure:
+    """ROC curves, one per entry of ``curves`` (name -> (false-positive rates, true-positive rates)).
+
+    Args:
+        curves: e.g. ``{"autoencoder": (fpr, tpr), "PCA": (fpr, tpr)}`` as from
+            ``sklearn.metrics.roc_curve``; each a pair of equal-length arrays in [0, 1].
+        title: axes title.
+        mark_fpr: draw a dotted vertical line at this false-positive rate (an operating point).
+    """
+    if not curves:
+        raise ValueError("curves is empty: pass a dict such as {'autoencoder': (fpr, tpr)}")
+    fig, ax = plt.subplots(figsize=(4.6, 4.2))
+    for name, pair in curves.items():
+        if len(pair) != 2:
+            raise ValueError(f"curves[{name!r}] must be a pair (fpr, tpr)")
+        fpr, tpr = (np.asarray(v, dtype=np.float64).ravel() for v in pair)
+        if fpr.shape != tpr.shape or fpr.size < 2:
+            raise ValueError(f"curves[{name!r}]: fpr and tpr need the same length >= 2, "
+                             f"got {fpr.size} and {tpr.size}")
+        ax.plot(fpr, tpr, label=name)
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="chance")
+    if mark_fpr is not None:
+        ax.axvline(mark_fpr, color="black", linestyle=":", linewidth=1)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.01)
+    ax.set_xlabel("false-positive rate (normal images flagged)")
+    ax.set_ylabel("true-positive rate (anomalies caught)")
+    if title:
+        ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_score_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float | None = None,
+                          xlabel: str = "anomaly score", title: str | None = None,
+                          bins: int = 60, log_x: bool = True) -> Figure:
+    """Overlaid histograms of the scores of normal and anomalous images, each summing to 1.
+
+    Args:
+        normal, anomalous: 1-D arrays of scores (higher = more anomalous), positive when ``log_x``.
+        threshold: draw the decision threshold as a vertical line.
+        xlabel, title: axes text; ``bins``: number of bins; ``log_x``: logarithmic score axis.
+    """
+    normal = np.asarray(normal, dtype=np.float64).ravel()
+    anomalous = np.asarray(anomalous, dtype=np.float64).ravel()
+    if normal.size == 0 or anomalous.size == 0:
+        raise ValueError("both normal and anomalous need at least one score")
+    both = np.concatenate([normal, anomalous])
+    if not np.isfinite(both).all():
+        raise ValueError("scores must be finite numbers")
+    if log_x and both.min() <= 0:
+        raise ValueError("log_x needs positive scores; pass log_x=False for others")
+    edges = (np.geomspace(both.min(), both.max(), bins + 1) if log_x
+             else np.linspace(both.min(), both.max(), bins + 1))
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    for values, name, colour in ((normal, "normal", DIGIT_COLORS[0]), (anomalous, "anomalies", DIGIT_COLORS[1])):
+        ax.hist(values, bins=edges, weights=np.full(values.size, 1 / values.size), alpha=0.55,
+                color=colour, label=f"{name} ({values.size:,} images)")
+    if threshold is not None:
+        ax.axvline(threshold, color="black", linestyle="--", linewidth=1.2, label="threshold")
+    if log_x:
+        from matplotlib.ticker import FuncFormatter
+
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        # label only the 2s and 5s between the powers of ten, so the labels never overlap
+        ax.xaxis.set_minor_formatter(FuncFormatter(
+            lambda v, _: f"{v:g}" if f"{v:.0e}"[0] in "25" else ""))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("share of images")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

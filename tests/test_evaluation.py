@@ -19,12 +19,22 @@ def test_knn_and_logistic_separate_separable_data():
     labels = np.arange(400) % 10
     feats = labels[:, None] * 10.0 + rng.normal(size=(400, 2))
     assert knn_accuracy(feats[:300], labels[:300], feats[300:], labels[300:]) == 1.0
-    acc, seconds = logistic_accuracy(feats[:300], labels[:300], feats[300:], labels[300:])
-    assert acc > 0.9 and seconds >= 0
+    acc, C, seconds = logistic_accuracy(feats[:300], labels[:300], feats[300:], labels[300:])
+    assert acc > 0.9 and seconds >= 0 and C in (0.1, 1.0, 10.0, 100.0, 1000.0)
     shuffled = rng.permutation(labels[:300])
     assert knn_accuracy(feats[:300], shuffled, feats[300:], labels[300:]) < 0.5
     with pytest.raises(ValueError):
         knn_accuracy(feats, labels[:10], feats, labels)
+
+
+def test_logistic_accuracy_uses_no_test_rows_to_choose_c():
+    rng = np.random.default_rng(0)
+    labels = np.arange(200) % 10
+    feats = labels[:, None] + rng.normal(scale=3.0, size=(200, 5))
+    test_labels = rng.permutation(labels)  # the test labels are noise: C must not depend on them
+    first = logistic_accuracy(feats[:100], labels[:100], feats[100:], labels[100:])
+    second = logistic_accuracy(feats[:100], labels[:100], feats[100:], test_labels[100:])
+    assert first.C == second.C
 
 
 def test_balanced_subset():

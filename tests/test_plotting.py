@@ -38,8 +38,54 @@ def test_latent_scatter_has_categorical_legend():
     fig = plotting.plot_latent_scatter(codes, np.arange(200) % 10)
     legend = fig.axes[0].get_legend()
     assert [t.get_text() for t in legend.get_texts()] == [str(d) for d in range(10)]
-    colors = {tuple(c.get_facecolor()[0]) for c in fig.axes[0].collections}
+    colors = {tuple(c) for coll in fig.axes[0].collections for c in coll.get_facecolor()}
     assert len(colors) == 10
+
+
+def test_latent_scatter_random_order_transparency_and_centroid_labels():
+    rng = np.random.default_rng(1)
+    labels = np.repeat(np.arange(10), 30)  # sorted by digit, as a naive loop would draw them
+    codes = rng.normal(size=(300, 2)) + labels[:, None] * 3.0
+    fig = plotting.plot_latent_scatter(codes, labels, alpha=0.4)
+    ax = fig.axes[0]
+    (points,) = ax.collections
+    drawn = points.get_offsets()
+    assert not np.array_equal(np.asarray(drawn), codes)  # not in label order
+    assert sorted(map(tuple, np.asarray(drawn))) == sorted(map(tuple, codes))  # every point drawn once
+    assert points.get_alpha() == 0.4
+    texts = {t.get_text(): t.get_position() for t in ax.texts}
+    assert sorted(texts) == [str(d) for d in range(10)]
+    for d in range(10):
+        assert np.allclose(texts[str(d)], np.median(codes[labels == d], axis=0))
+    again = plotting.plot_latent_scatter(codes, labels).axes[0].collections[0].get_offsets()
+    assert np.array_equal(np.asarray(again), np.asarray(drawn))  # same order on every run
+    bare = plotting.plot_latent_scatter(codes, labels, label_centroids=False)
+    assert not bare.axes[0].texts
+
+
+def test_digit_images_use_fixed_grey_range():
+    faint = np.full((3, 784), 0.2, dtype="float32")
+    fig = plotting.plot_digits(faint)
+    for ax in fig.axes[:3]:
+        assert ax.images[0].get_clim() == (0, 1)
+    grid = plotting.plot_manifold(lambda z: np.full((len(z), 784), 0.3), (0, 1), (0, 1), n=3)
+    assert grid.axes[0].images[0].get_clim() == (0, 1)
+
+
+def test_code_heat_map_can_sort_units():
+    codes = np.array([[0.1, 0.9, 0.2, 0.8], [0.7, 0.1, 0.9, 0.1]])
+    order = plotting.unit_order(codes)
+    assert order.tolist() == [1, 3, 2, 0]  # row 0's units first (most selective first), then row 1's
+    fig = plotting.plot_codes(codes, labels=[0, 1], sort_units=True)
+    ax = fig.axes[0]
+    assert np.array_equal(ax.images[0].get_array(), codes[:, order])
+    assert ax.get_xlabel() == "code unit (sorted)"
+    plain = plotting.plot_codes(codes, labels=[0, 1]).axes[0]
+    assert np.array_equal(plain.images[0].get_array(), codes) and plain.get_xlabel() == "code unit"
+    centered = plotting.plot_codes(codes, labels=[0, 1], centered=True).axes[0].images[0]
+    assert np.allclose(centered.get_array(), codes - codes.mean(axis=0))
+    low, high = centered.get_clim()
+    assert low == -high and high > 0  # a diverging scale centred at 0
 
 
 def test_manifold_decodes_grid():
@@ -67,6 +113,8 @@ def test_histograms_one_panel_each():
     (lambda: plotting.plot_history({"loss": []}), "no values for 'loss'"),
     (lambda: plotting.plot_latent_scatter(np.zeros((5, 3)), np.zeros(5)), r"\(N, 2\)"),
     (lambda: plotting.plot_latent_scatter(np.zeros((5, 2)), np.zeros(4)), "labels"),
+    (lambda: plotting.plot_latent_scatter(np.zeros((2, 2)), np.array([1, 12])), "digits 0-9"),
+    (lambda: plotting.plot_latent_scatter(np.zeros((2, 2)), np.array([1, 2]), alpha=0), "alpha"),
     (lambda: plotting.plot_manifold(lambda z: z, (1, 0), (0, 1)), "low < high"),
     (lambda: plotting.plot_histograms({}), "empty"),
 ])

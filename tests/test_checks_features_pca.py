@@ -1,0 +1,169 @@
+"""Checkers of notebooks 06 (codes as features) and 07 (autoencoder vs PCA): right answers pass,
+plausible wrong answers fail, odd inputs get feedback instead of an exception."""
+import numpy as np
+import pytest
+
+import course_utils  # noqa: F401  (before keras: quiet TensorFlow start-up)
+import keras
+from sklearn.decomposition import PCA
+
+from course_utils import checks
+from course_utils.evaluation import logistic_accuracy, scale_features
+
+ODD = [None, "abc", 3.5, [1, 2], np.zeros((2, 2)), {"a": 1}, object()]
+
+
+def _fails_with(fb, *words):
+    assert not fb.passed, fb
+    for w in words:
+        assert w in fb.message, fb.message
+
+
+# --- 06: the random subset ----------------------------------------------------------------------
+LABELS = np.random.default_rng(0).permutation(np.arange(2000) % 10)
+
+
+def test_balanced_subset_random_draw_passes_slices_fail():
+    rng = np.random.default_rng(1)
+    draw = np.concatenate([rng.choice(np.flatnonzero(LABELS == d), 5, replace=False) for d in range(10)])
+    fb = checks.check_balanced_subset(draw, LABELS, per_class=5)
+    assert fb.passed, fb
+    first = np.concatenate([np.flatnonzero(LABELS == d)[:5] for d in range(10)])
+    last = np.concatenate([np.flatnonzero(LABELS == d)[-5:] for d in range(10)])
+    middle = np.concatenate([np.flatnonzero(LABELS == d)[40:45] for d in range(10)])
+    for wrong in (first, last, middle, np.sort(first)):
+        _fails_with(checks.check_balanced_subset(wrong, LABELS, per_class=5), "consecutive")
+    _fails_with(checks.check_balanced_subset(draw[:-1], LABELS, per_class=5), "counts per digit")
+    _fails_with(checks.check_balanced_subset(np.r_[draw[:-1], draw[0]], LABELS, per_class=5), "repeat")
+
+
+@pytest.mark.parametrize("odd", ODD[1:] + [np.array([0.5, 1.5]), np.array([-1, 3]), np.array([5000]),
+                                           np.array([True, False])])
+def test_balanced_subset_odd_inputs_get_feedback(odd):
+    assert not checks.check_balanced_subset(odd, LABELS, per_class=5).passed
+
+
+def test_balanced_subset_unanswered():
+    _fails_with(checks.check_balanced_subset(None, LABELS), "Replace None")
+
+
+@pytest.mark.parametrize("odd", ODD)
+def test_best_input_odd(odd):
+    assert not checks.check_best_input(odd, {"raw": 0.8, "code": 0.9}).passed
+
+
+def test_best_input_success_has_no_digits():
+    fb = checks.check_best_input("code", {"raw": 0.8, "code": 0.9})
+    assert fb.passed and not any(ch.isdigit() for ch in fb.message)
+
+
+# --- 06: codes as features, the 16-number encoder --------------------------------------------------
+def _data():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(10, 784))
+    y = np.arange(600) % 10
+    x = np.clip(0.5 + 0.15 * centres[y] + 0.05 * rng.normal(size=(600, 784)), 0, 1)
+    return x[:200], y[:200], x[200:], y[200:]
+
+
+def _pca_encoder(x, k):
+    """A 'trained' linear encoder: the top-k PCA directions as a Dense layer."""
+    pca = PCA(n_components=k).fit(x)
+    inputs = keras.Input(shape=(784,))
+    dense = keras.layers.Dense(k)
+    model = keras.Model(inputs, dense(inputs))
+    dense.set_weights([pca.components_.T.astype("float32"), (-pca.mean_ @ pca.components_.T).astype("float32")])
+    return model
+
+
+def test_code_features_right_and_wrong():
+    x_lab, y_lab, x_te, y_te = _data()
+    enc = _pca_encoder(x_lab, 16)
+    acc = logistic_accuracy(enc.predict(x_lab, verbose=0), y_lab, enc.predict(x_te, verbose=0), y_te).accuracy
+    fb = checks.check_code_features(enc, acc, x_lab, y_lab, x_te, y_te)
+    assert fb.passed, fb
+    assert not any(ch.isdigit() for ch in fb.message.replace("16", ""))
+    # the accuracy on raw pixels instead of the codes, or on the training images
+    raw = logistic_accuracy(x_lab, y_lab, x_te, y_te).accuracy
+    _fails_with(checks.check_code_features(enc, raw - 0.2, x_lab, y_lab, x_te, y_te), "not what")
+    _fails_with(checks.check_code_features(enc, None, x_lab, y_lab, x_te, y_te), "replace None")
+    _fails_with(checks.check_code_features(enc, "0.9", x_lab, y_lab, x_te, y_te), "not what")
+    _fails_with(checks.check_code_features(enc, (acc, 1.0, 0.1), x_lab, y_lab, x_te, y_te), "one number")
+    # a 32-number code
+    _fails_with(checks.check_code_features(_pca_encoder(x_lab, 32), acc, x_lab, y_lab, x_te, y_te), "16 numbers")
+
+
+def test_code_features_untrained_encoder_fails():
+    x_lab, y_lab, x_te, y_te = _data()
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(shape=(784,))
+    untrained = keras.Model(inputs, keras.layers.Dense(16)(keras.layers.Dense(256, activation="silu")(inputs)))
+    # random features of this toy data still separate it; demand more than it gives
+    fb = checks.check_code_features(untrained, 0.5, x_lab, y_lab, x_te, y_te, min_accuracy=1.01)
+    _fails_with(fb, "untrained")
+
+
+@pytest.mark.parametrize("odd", ODD[1:])
+def test_code_features_odd_encoders(odd):
+    x_lab, y_lab, x_te, y_te = _data()
+    assert not checks.check_code_features(odd, 0.8, x_lab, y_lab, x_te, y_te).passed
+
+
+def test_code_features_model_with_wrong_input():
+    x_lab, y_lab, x_te, y_te = _data()
+    inputs = keras.Input(shape=(28, 28))
+    wrong = keras.Model(inputs, keras.layers.Dense(16)(keras.layers.Flatten()(inputs)))
+    _fails_with(checks.check_code_features(wrong, 0.8, x_lab, y_lab, x_te, y_te), "could not run")
+    _fails_with(checks.check_code_features(None, 0.8, x_lab, y_lab, x_te, y_te), "Replace None")
+
+
+# --- 07: PCA error, per-pixel MSE, the code-size exercise ---------------------------------------
+@pytest.mark.parametrize("odd", ODD)
+def test_pca_error_and_mse_odd(odd):
+    x = np.random.default_rng(0).random((50, 784))
+    pca = PCA(n_components=3).fit(x)
+    assert not checks.check_pca_error(odd, pca, x).passed
+    assert not checks.check_per_pixel_mse(odd, 7.84).passed
+
+
+def _autoencoder(code, x=None):
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(shape=(784,))
+    h = keras.layers.Dense(code)(keras.layers.Dense(64, activation="silu")(inputs))
+    model = keras.Model(inputs, keras.layers.Dense(784, activation="sigmoid")(keras.layers.Dense(64, activation="silu")(h)))
+    if x is not None:
+        model.compile(optimizer=keras.optimizers.Adam(0.003), loss="binary_crossentropy")
+        model.fit(x, x, epochs=60, batch_size=64, verbose=0)
+    return model
+
+
+def test_code_size_autoencoder():
+    x_lab, _, x_te, _ = _data()
+    x_lab = (x_lab > 0.5).astype("float32")  # binary toy images with structure
+    x_te = (x_te > 0.5).astype("float32")
+    pca = PCA(n_components=4).fit(x_lab)
+    trained = _autoencoder(4, x_lab)
+    fb = checks.check_code_size_autoencoder(trained, 4, pca, x_te)
+    assert fb.passed, fb
+    assert not any(ch.isdigit() for ch in fb.message.replace("4", ""))
+    _fails_with(checks.check_code_size_autoencoder(_autoencoder(4), 4, pca, x_te), "Hint: train")
+    _fails_with(checks.check_code_size_autoencoder(_autoencoder(8, x_lab), 4, pca, x_te), "narrowest")
+    encoder_only = keras.Model(trained.inputs, trained.layers[2].output)
+    _fails_with(checks.check_code_size_autoencoder(encoder_only, 4, pca, x_te), "shape")
+
+
+@pytest.mark.parametrize("odd", ODD)
+def test_code_size_autoencoder_odd(odd):
+    x = np.random.default_rng(0).random((20, 784))
+    pca = PCA(n_components=4).fit(x)
+    assert not checks.check_code_size_autoencoder(odd, 4, pca, x).passed
+
+
+def test_scale_features_keeps_relative_scales():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(500, 3)) * [10.0, 1.0, 0.1]
+    a, b = scale_features(x, x[:5])
+    np.testing.assert_allclose((a ** 2).sum(1).mean(), 1.0)
+    ratios = a.std(0) / x.std(0)
+    np.testing.assert_allclose(ratios, ratios[0])  # one scale for every feature: no whitening
+    np.testing.assert_allclose(b, a[:5])
