@@ -1,0 +1,172 @@
+"""Checkers of notebook 09 (convolutional and denoising autoencoders): right answers pass,
+plausible wrong answers fail with feedback, and odd input never crashes a checker."""
+import os
+
+import numpy as np
+import pytest
+
+import course_utils  # noqa: F401  (loads TensorFlow quietly, before Keras)
+import keras
+from keras import layers
+
+from course_utils import checks, seed_everything
+
+
+# --- exercise 1: salt-and-pepper noise ------------------------------------------------------
+
+def salt_and_pepper(x, fraction, rng):
+    chosen = rng.random(x.shape) < fraction
+    salt = rng.random(x.shape) < 0.5
+    return np.where(chosen, salt.astype(x.dtype), x)
+
+
+def test_salt_and_pepper_right_answer_passes():
+    fb = checks.check_salt_and_pepper(salt_and_pepper)
+    assert fb.passed, fb
+    assert repr(fb).startswith("Correct!")
+
+
+def _masking_only(x, fraction, rng):
+    return np.where(rng.random(x.shape) < fraction, 0.0, x)
+
+
+def _double_fraction(x, fraction, rng):
+    salt = rng.random(x.shape) < fraction
+    pepper = ~salt & (rng.random(x.shape) < fraction)
+    return np.where(salt, 1.0, np.where(pepper, 0.0, x))
+
+
+def _in_place(x, fraction, rng):
+    chosen = rng.random(x.shape) < fraction
+    x[chosen] = (rng.random(x.shape) < 0.5)[chosen]
+    return x
+
+
+def _global_rng(x, fraction, rng):
+    return salt_and_pepper(x, fraction, np.random.default_rng())
+
+
+def _additive(x, fraction, rng):
+    return np.clip(x + fraction * rng.standard_normal(x.shape), 0, 1)
+
+
+def _flattened(x, fraction, rng):
+    return salt_and_pepper(x, fraction, rng).reshape(len(x), -1)
+
+
+def _raises(x, fraction, rng):
+    raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize("wrong", [_masking_only, _double_fraction, _in_place, _global_rng, _additive,
+                                   _flattened, _raises, lambda x, f, r: None, lambda x, f, r: "noise",
+                                   lambda: None, "not a function", 3])
+def test_salt_and_pepper_wrong_answers_fail_without_crashing(wrong):
+    fb = checks.check_salt_and_pepper(wrong)
+    assert not fb.passed
+    assert repr(fb).startswith("Not yet.")
+
+
+def test_salt_and_pepper_unanswered():
+    assert "Replace None" in repr(checks.check_salt_and_pepper(None))
+
+
+# --- exercise 2: a trained convolutional autoencoder with a 16-number code --------------------
+
+def conv_autoencoder(code_size=16, strides=2, input_shape=(28, 28, 1)):
+    image = keras.Input(shape=input_shape)
+    h = layers.Conv2D(16, 3, strides=strides, padding="same", activation="relu")(image)
+    h = layers.Conv2D(32, 3, strides=strides, padding="same", activation="relu")(h)
+    side = input_shape[0] // strides ** 2
+    code = layers.Dense(code_size)(layers.Flatten()(h))
+    encoder = keras.Model(image, code)
+    code_in = keras.Input(shape=(code_size,))
+    h = layers.Reshape((side, side, 32))(layers.Dense(side * side * 32, activation="relu")(code_in))
+    h = layers.Conv2DTranspose(16, 3, strides=strides, padding="same", activation="relu")(h)
+    out = layers.Conv2DTranspose(1, 3, strides=strides, padding="same", activation="sigmoid")(h)
+    decoder = keras.Model(code_in, out)
+    return keras.Model(image, decoder(encoder(image)))
+
+
+@pytest.fixture(scope="module")
+def digits():
+    """Digit-like test images: random strokes on a black background, (200, 28, 28, 1)."""
+    rng = np.random.default_rng(0)
+    x = np.zeros((200, 28, 28, 1), dtype="float32")
+    for img in x:
+        r, c = rng.integers(6, 20, size=2)
+        img[r - 5:r + 5, c - 1:c + 2, 0] = 1.0
+    return x
+
+
+def test_conv_checker_unanswered(digits):
+    assert "Replace None" in repr(checks.check_conv_autoencoder(None, digits))
+
+
+@pytest.mark.parametrize("model", ["a model", 16, [1, 2], object()])
+def test_conv_checker_rejects_non_models(model, digits):
+    fb = checks.check_conv_autoencoder(model, digits)
+    assert not fb.passed and "Keras model" in fb.message
+
+
+@pytest.mark.parametrize("x", [None, "images", np.zeros((200, 784)), np.zeros((10, 28, 28, 1)),
+                               np.zeros((200, 28, 28))])
+def test_conv_checker_rejects_bad_images(x):
+    fb = checks.check_conv_autoencoder(conv_autoencoder(), x)
+    assert not fb.passed and "test images" in fb.message
+
+
+def test_conv_checker_rejects_a_dense_model(digits):
+    image = keras.Input(shape=(28, 28, 1))
+    h = layers.Dense(16)(layers.Flatten()(image))
+    out = layers.Reshape((28, 28, 1))(layers.Dense(784, activation="sigmoid")(h))
+    fb = checks.check_conv_autoencoder(keras.Model(image, out), digits)
+    assert not fb.passed and "Conv2D" in fb.message
+
+
+def test_conv_checker_rejects_flat_input(digits):
+    image = keras.Input(shape=(784,))
+    out = layers.Dense(784, activation="sigmoid")(layers.Dense(16)(image))
+    fb = checks.check_conv_autoencoder(keras.Model(image, out), digits)
+    assert not fb.passed and "(28, 28, 1)" in fb.message
+
+
+def test_conv_checker_rejects_no_downsampling(digits):
+    fb = checks.check_conv_autoencoder(conv_autoencoder(strides=1), digits)
+    assert not fb.passed and "strides" in fb.message
+
+
+def test_conv_checker_rejects_the_wrong_code_size(digits):
+    fb = checks.check_conv_autoencoder(conv_autoencoder(code_size=32), digits)
+    assert not fb.passed and "32" in fb.message and "16" in fb.message
+
+
+def test_conv_checker_rejects_an_untrained_model(digits):
+    seed_everything(0)
+    fb = checks.check_conv_autoencoder(conv_autoencoder(), digits)
+    assert not fb.passed and "trained" in fb.message
+
+
+def test_conv_checker_reports_a_model_that_cannot_predict(digits, monkeypatch):
+    model = conv_autoencoder()
+
+    def broken(*args, **kwargs):
+        raise ValueError("no")
+
+    monkeypatch.setattr(model, "predict", broken)
+    fb = checks.check_conv_autoencoder(model, digits)
+    assert not fb.passed and "could not reconstruct" in fb.message
+
+
+@pytest.mark.skipif(not os.environ.get("COURSE_DATA_DIR"), reason="needs MNIST ($COURSE_DATA_DIR)")
+def test_conv_checker_passes_the_solution():
+    from course_utils.data import load_mnist
+
+    (x_train, _), (x_test, _) = load_mnist(scale=True, n_train=5000, n_test=1000)
+    seed_everything(42)
+    model = conv_autoencoder()
+    model.compile(optimizer=keras.optimizers.Adam(0.002), loss="binary_crossentropy")
+    model.fit(x_train[..., None], x_train[..., None], epochs=2, batch_size=32, verbose=0)
+    fb = checks.check_conv_autoencoder(model, x_test[..., None])
+    assert fb.passed, fb
+    assert not any(ch.isdigit() for ch in fb.message.replace("16", "").replace(str(int(checks.CONV16_MAX_ERROR)), ""))
