@@ -1,0 +1,230 @@
+"""The latent-space explorer's logic (course_utils.explorer) and notebook 11's exercise checkers,
+without a browser: slider values -> decoded images and figure, path mode, the widget's callbacks."""
+import io
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+from course_utils import checks
+from course_utils.explorer import (DIGIT_RECTS, MAP_RECTS, LatentExplorer, Panel, decode_points,
+                                   explorer_widget, point_on_line, slider_limits, straight_line)
+
+YY, XX = np.mgrid[0:28, 0:28]
+
+
+def blob_decoder(z):
+    """A decoder whose image is a bright blob centred at 14 + 4 * z: the image moves with the code."""
+    z = np.asarray(z, dtype=np.float32).reshape(-1, 2)
+    cx, cy = 14 + 4 * z[:, :1, None], 14 + 4 * z[:, 1:, None]
+    return np.exp(-((XX - cx) ** 2 + (YY - cy) ** 2) / 8.0).reshape(len(z), 784).astype("float32")
+
+
+@pytest.fixture(scope="module")
+def keras_decoder():
+    keras.utils.set_random_seed(0)
+    z = keras.Input((2,))
+    h = keras.layers.Dense(16, activation="tanh")(z)
+    return keras.Model(z, keras.layers.Dense(784, activation="sigmoid")(h))
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(10), 30)
+    codes_a = rng.normal(size=(300, 2)).astype("float32") + labels[:, None] * 0.2
+    codes_b = 3 * rng.normal(size=(300, 2)).astype("float32")
+    return labels, codes_a, codes_b
+
+
+@pytest.fixture
+def explorer(data):
+    labels, codes_a, codes_b = data
+    return LatentExplorer([Panel("model A", blob_decoder, codes_a, labels),
+                           Panel("model B", lambda z: 1 - blob_decoder(z), codes_b, labels)])
+
+
+def _digit_crop(png: bytes, i: int) -> np.ndarray:
+    """The decoded digit of panel i, cut out of the rendered PNG by its fixed figure position
+    (what the browser test does with a screenshot of the widget)."""
+    img = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+    h, w = img.shape
+    left, bottom, width, height = DIGIT_RECTS[i]
+    return img[int(h * (1 - bottom - height)) + 2:int(h * (1 - bottom)) - 2,
+               int(w * left) + 2:int(w * (left + width)) - 2]
+
+
+# --- decoding and lines ---------------------------------------------------------------------
+
+def test_decode_points_with_a_keras_decoder_matches_predict(keras_decoder):
+    z = np.array([[0.0, 0.0], [1.5, -2.0], [-3.0, 0.5]], "float32")
+    images = decode_points(keras_decoder, z)
+    assert images.shape == (3, 28, 28) and images.dtype == np.float32
+    np.testing.assert_allclose(images.reshape(3, 784), keras_decoder.predict(z, verbose=0), atol=1e-6)
+    assert 0 <= images.min() and images.max() <= 1
+    one = decode_points(keras_decoder, [1.5, -2.0])  # a single point (2,)
+    np.testing.assert_allclose(one[0], images[1], atol=1e-6)
+
+
+def test_decode_points_rejects_bad_codes_and_bad_decoders(keras_decoder):
+    for bad in ([1.0, 2.0, 3.0], np.zeros((4, 3)), [[np.nan, 0.0]], []):
+        with pytest.raises(ValueError):
+            decode_points(keras_decoder, bad)
+    with pytest.raises(ValueError, match="decoder returned"):
+        decode_points(lambda z: np.zeros((len(z), 10)), [0.0, 0.0])
+
+
+def test_straight_line_runs_evenly_from_end_to_end():
+    line = straight_line([0.0, 0.0], [2.0, -4.0], n=5)
+    np.testing.assert_allclose(line, [[0, 0], [0.5, -1], [1, -2], [1.5, -3], [2, -4]], atol=1e-6)
+    assert line.dtype == np.float32
+    np.testing.assert_allclose(point_on_line([0, 0], [2, -4], 0.25), [0.5, -1.0], atol=1e-6)
+    np.testing.assert_allclose(straight_line([1, 1], [1, 1], 3), np.ones((3, 2)))
+    for n in (1, 0, 2.5):
+        with pytest.raises(ValueError):
+            straight_line([0, 0], [1, 1], n)
+    with pytest.raises(ValueError):
+        point_on_line([0, 0], [1, 1], 1.5)
+
+
+def test_slider_limits_cover_the_codes_with_a_margin():
+    codes = np.random.default_rng(1).normal(size=(2000, 2)) * [1.0, 5.0]
+    (x0, x1), (y0, y1) = slider_limits(codes)
+    inside = ((codes[:, 0] >= x0) & (codes[:, 0] <= x1) & (codes[:, 1] >= y0) & (codes[:, 1] <= y1)).mean()
+    assert inside > 0.99
+    assert x1 - x0 < y1 - y0  # each axis gets its own range
+    assert x1 - x0 < 3 * (np.ptp(codes[:, 0]))
+
+
+# --- the figure: slider values -> marker, decoded digits --------------------------------------
+
+def test_show_point_decodes_at_the_point_and_moves_the_marker(explorer):
+    decoded = explorer.show_point([(0.5, -1.0), (1.0, 2.0)])
+    np.testing.assert_allclose(decoded[0], blob_decoder([0.5, -1.0]).reshape(28, 28), atol=1e-6)
+    np.testing.assert_allclose(decoded[1], 1 - blob_decoder([1.0, 2.0]).reshape(28, 28), atol=1e-6)
+    assert [tuple(np.ravel(m.get_data())) for m in explorer.markers] == [(0.5, -1.0), (1.0, 2.0)]
+    np.testing.assert_allclose(explorer.images[0].get_array(), decoded[0])
+    assert all(len(p.get_xdata()) == 0 for p in explorer.paths)  # no path in point mode
+    with pytest.raises(ValueError):
+        explorer.show_point([(0.0, 0.0)])  # one point per panel
+
+
+def test_moving_a_slider_changes_the_rendered_digit_where_the_browser_test_looks(explorer):
+    explorer.show_point([(0.0, 0.0), (0.0, 0.0)])
+    before = explorer.png()
+    explorer.show_point([(1.5, 0.0), (0.0, 0.0)])  # only panel 0 moves
+    after = explorer.png()
+    assert np.abs(_digit_crop(before, 0) - _digit_crop(after, 0)).mean() > 5  # grey levels 0-255
+    assert np.abs(_digit_crop(before, 1) - _digit_crop(after, 1)).mean() < 1
+    explorer.show_point([(1.5, 0.0), (0.0, 0.0)])
+    assert explorer.png() == after  # the same point draws the same figure
+
+
+def test_the_fixed_layout_keeps_maps_and_digits_apart():
+    for (ml, mb, mw, mh), (dl, db, dw, dh) in zip(MAP_RECTS, DIGIT_RECTS):
+        assert ml + mw + 0.03 < dl and dl + dw <= 1 and db + dh <= 1 and mb + mh <= 1
+
+
+def test_show_path_puts_the_marker_on_the_line(explorer):
+    starts, ends = [(0.0, 0.0), (-1.0, 1.0)], [(2.0, 2.0), (1.0, -1.0)]
+    decoded = explorer.show_path(starts, ends, 0.25)
+    assert tuple(np.ravel(explorer.markers[0].get_data())) == (0.5, 0.5)
+    assert tuple(np.ravel(explorer.markers[1].get_data())) == (-0.5, 0.5)
+    assert list(explorer.paths[0].get_xdata()) == [0.0, 2.0]
+    np.testing.assert_allclose(decoded[0], blob_decoder([0.5, 0.5]).reshape(28, 28), atol=1e-6)
+    end = explorer.show_path(starts, ends, 1.0)
+    np.testing.assert_allclose(end[1], 1 - blob_decoder([1.0, -1.0]).reshape(28, 28), atol=1e-6)
+
+
+def test_panel_checks_its_inputs():
+    with pytest.raises(ValueError):
+        Panel("x", blob_decoder, np.zeros((5, 3)), np.zeros(5))
+    with pytest.raises(ValueError):
+        Panel("x", blob_decoder, np.zeros((5, 2)), np.zeros(4))
+    with pytest.raises(ValueError):
+        LatentExplorer([])
+
+
+# --- the widget's callbacks (no front end needed) ---------------------------------------------
+
+def test_widget_slider_digit_picker_and_path_mode(explorer, data):
+    labels, codes_a, codes_b = data
+    box = explorer_widget(explorer, [codes_a, codes_b], labels, start=3, end=200)
+    c = box.explorer_controls
+    first = bytes(c["image"].value)
+    assert first.startswith(b"\x89PNG")
+    # starts at test image 3's codes (inside the slider range)
+    assert c["sliders"][0][0].value == pytest.approx(codes_a[3, 0], abs=0.01)
+    # moving one slider redraws with a different decoded digit
+    c["sliders"][0][0].value = c["sliders"][0][0].min
+    assert bytes(c["image"].value) != first
+    assert tuple(np.ravel(explorer.markers[0].get_data()))[0] == pytest.approx(c["sliders"][0][0].min)
+    # picking another test image jumps every panel to its code
+    c["start"].value = 10
+    for i, codes in enumerate((codes_a, codes_b)):
+        assert [s.value for s in c["sliders"][i]] == pytest.approx(
+            np.clip(codes[10], [s.min for s in c["sliders"][i]], [s.max for s in c["sliders"][i]]), abs=0.01)
+    # path mode: t = 0 is the start's code, t = 1 the end's; the sliders follow and are locked
+    c["mode"].value = "path"
+    assert c["sliders"][0][0].disabled and not c["t"].disabled
+    c["t"].value = 1.0
+    np.testing.assert_allclose(np.ravel(explorer.markers[0].get_data()), codes_a[200], atol=1e-5)
+    np.testing.assert_allclose(list(explorer.paths[1].get_xdata()), [codes_b[10, 0], codes_b[200, 0]], atol=1e-5)
+    c["mode"].value = "point"
+    assert not c["sliders"][0][0].disabled and c["t"].disabled
+    np.testing.assert_allclose(np.ravel(explorer.markers[1].get_data()),
+                               np.clip(codes_b[10], *zip(*explorer.panels[1].limits)), atol=0.01)
+
+
+def test_widget_checks_its_inputs(explorer, data):
+    labels, codes_a, _ = data
+    with pytest.raises(ValueError):
+        explorer_widget(explorer, [codes_a], labels)  # one array of codes per panel
+
+
+# --- notebook 11's exercise checkers ----------------------------------------------------------
+
+def test_check_line_function_accepts_the_answer_and_rejects_plausible_mistakes():
+    def right(z_a, z_b, n):
+        t = np.linspace(0, 1, n)[:, None]
+        return (1 - t) * z_a + t * z_b
+
+    assert checks.check_line_function(right).passed
+    assert checks.check_line_function(lambda a, b, n: straight_line(a, b, n)).passed
+    wrong = {
+        "backwards": lambda a, b, n: right(b, a, n),
+        "end left out": lambda a, b, n: (1 - np.arange(n)[:, None] / n) * a + np.arange(n)[:, None] / n * b,
+        "transposed": lambda a, b, n: right(a, b, n).T,
+        "one point short": lambda a, b, n: right(a, b, n - 1),
+        "a curve": lambda a, b, n: right(a, b, n) ** 2,
+    }
+    for name, fn in wrong.items():
+        fb = checks.check_line_function(fn)
+        assert not fb.passed, name
+        assert "Correct" not in repr(fb)
+    assert "backwards" in checks.check_line_function(wrong["backwards"]).message
+    for odd in (None, "line", 3, lambda a, b, n: None, lambda a, b, n: "x", lambda a, b, n: 1 / 0, lambda: 0):
+        fb = checks.check_line_function(odd)  # never crashes
+        assert not fb.passed
+
+
+def test_check_path_model_builds_on_the_decoder(keras_decoder):
+    z_a, z_b = np.array([-1.0, 0.5], "float32"), np.array([2.0, -1.5], "float32")
+
+    def path_model(a, b, decoder=keras_decoder):
+        t = keras.Input(shape=(1,))
+        z = (1 - t) * a + t * b
+        return keras.Model(t, decoder(z))
+
+    assert checks.check_path_model(path_model(z_a, z_b), keras_decoder, z_a, z_b).passed
+    backwards = checks.check_path_model(path_model(z_b, z_a), keras_decoder, z_a, z_b)
+    assert not backwards.passed and "backwards" in backwards.message
+    assert not checks.check_path_model(path_model(z_a, z_a), keras_decoder, z_a, z_b).passed
+    t = keras.Input(shape=(1,))  # forgot the decoder: outputs codes
+    assert not checks.check_path_model(keras.Model(t, (1 - t) * z_a + t * z_b), keras_decoder, z_a, z_b).passed
+    # the decoder itself takes (batch, 2), not t
+    assert not checks.check_path_model(keras_decoder, keras_decoder, z_a, z_b).passed
+    for odd in (None, "model", np.zeros(3)):
+        assert not checks.check_path_model(odd, keras_decoder, z_a, z_b).passed
+    assert not checks.check_path_model(path_model(z_a, z_b), keras_decoder, None, "b").passed
