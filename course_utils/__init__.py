@@ -28,7 +28,10 @@ def _load_tensorflow_quietly() -> None:
     """
     import sys
 
-    if os.environ["KERAS_BACKEND"] != "tensorflow" or "tensorflow" in sys.modules:
+    if os.environ["KERAS_BACKEND"] != "tensorflow":
+        return
+    if "tensorflow" in sys.modules:
+        _quiet_python_logger()
         return
     try:
         saved = os.dup(2)
@@ -43,6 +46,15 @@ def _load_tensorflow_quietly() -> None:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+    _quiet_python_logger()
+
+
+def _quiet_python_logger() -> None:
+    """TensorFlow's Python logger warns on stderr when a function is traced again ("retracing"),
+    which depends on timing and call patterns, not on the lesson: only errors are shown."""
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")
 
 
 _load_tensorflow_quietly()
