@@ -1224,7 +1224,7 @@ def check_small_map(encoder, p_train: np.ndarray, y_train: np.ndarray, p_test: n
     except Exception as exc:  # noqa: BLE001
         return Feedback(False, f"the encoder could not run on the PCA projection: {type(exc).__name__}.")
     if not (np.isfinite(codes_train).all() and np.isfinite(codes_test).all()):
-        return Feedback(False, "the map holds NaN or infinite codes: training diverged. Hint: keep Adam(3e-3) as in the notebook.")
+        return Feedback(False, "the map holds NaN or infinite codes: training diverged. Hint: compile with Adam(learning_rate=3e-3), as the exercise says.")
     from sklearn.neighbors import KNeighborsClassifier
 
     accuracy = KNeighborsClassifier(n_neighbors=5).fit(codes_train, y_train[train]).score(codes_test, y_test[test])
