@@ -165,7 +165,8 @@ def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax=None, title: s
 
     The points are drawn in a random order (not digit by digit, which would bury the early
     digits under the late ones) and with some transparency, so overlapping digits stay visible;
-    each digit's label is written at its centroid (the median point of that digit).
+    each digit's label is written at its centroid (the median point of that digit), nudged apart
+    from the others where two labels would overlap (see :func:`spread_labels`).
 
     Args:
         codes: ``(N, 2)`` points.
@@ -201,9 +202,10 @@ def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax=None, title: s
                           label=str(d)) for d in range(10)]
     ax.legend(handles=handles, title="digit", fontsize=8, loc="center left",
               bbox_to_anchor=(1.0, 0.5), frameon=False)
-    if label_centroids:
-        for d in np.unique(digits):
-            cx, cy = np.median(codes[digits == d], axis=0)
+    if label_centroids and len(digits):
+        present = np.unique(digits)
+        centroids = np.array([np.median(codes[digits == d], axis=0) for d in present])
+        for d, (cx, cy) in zip(present, spread_labels(centroids, codes.min(axis=0), codes.max(axis=0))):
             ax.text(cx, cy, str(d), fontsize=13, fontweight="bold", ha="center", va="center",
                     color=DIGIT_COLORS[d], path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
     ax.set_xlabel(xlabel)
@@ -212,6 +214,46 @@ def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax=None, title: s
         ax.set_title(title)
     ax.figure.tight_layout()
     return ax.figure
+
+
+def spread_labels(positions: np.ndarray, low: np.ndarray, high: np.ndarray, min_gap: float = 0.06,
+                  n_steps: int = 200) -> np.ndarray:
+    """Move label positions apart until no two are closer than ``min_gap`` of the plotted span.
+
+    Distances are measured in units of the span ``high - low`` along each axis, so a gap means the
+    same on a wide and on a tall plot. Each step pushes every too-close pair apart along the line
+    joining them (along x if they coincide), by half the missing distance each; labels stay inside
+    ``[low, high]``. Labels that are far enough apart do not move.
+
+    Args:
+        positions: ``(n, 2)`` label positions in data units, e.g. the medians of each digit's codes.
+        low, high: ``(2,)`` lower and upper corner of the plotted data.
+        min_gap: smallest allowed distance between two labels, as a fraction of the span (0-1).
+        n_steps: most push steps (a handful usually suffice).
+
+    Returns:
+        ``(n, 2)`` positions in data units.
+    """
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    span = np.where(high > low, high - low, 1.0)
+    unit = (np.asarray(positions, dtype=float) - low) / span
+    for _ in range(n_steps):
+        moved = False
+        for i in range(len(unit)):
+            for j in range(i + 1, len(unit)):
+                gap = unit[j] - unit[i]
+                distance = np.hypot(*gap)
+                if distance >= min_gap:
+                    continue
+                direction = gap / distance if distance > 1e-9 else np.array([1.0, 0.0])
+                push = direction * (min_gap - distance) / 2 * 1.01
+                unit[i] -= push
+                unit[j] += push
+                moved = True
+        unit = np.clip(unit, 0.0, 1.0)
+        if not moved:
+            break
+    return low + unit * span
 
 
 def plot_manifold(decode: Callable[[np.ndarray], np.ndarray], x_range: tuple[float, float],

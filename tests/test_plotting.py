@@ -63,6 +63,29 @@ def test_latent_scatter_random_order_transparency_and_centroid_labels():
     assert not bare.axes[0].texts
 
 
+def test_spread_labels_separates_overlapping_labels_and_keeps_separate_ones():
+    low, high = np.array([0.0, 0.0]), np.array([10.0, 100.0])
+    positions = np.array([[5.0, 50.0], [5.0, 50.0], [5.1, 50.5], [1.0, 10.0]])  # three on top of each other
+    spread = plotting.spread_labels(positions, low, high, min_gap=0.06)
+    unit = (spread - low) / (high - low)
+    gaps = [np.hypot(*(unit[i] - unit[j])) for i in range(4) for j in range(i + 1, 4)]
+    assert min(gaps) >= 0.06 - 1e-9
+    assert np.allclose(spread[3], positions[3])  # far from the others: not moved
+    assert np.all(np.abs(unit[:3] - unit[:3].mean(axis=0)) < 0.1)  # moved only as far as needed
+    assert np.all((spread >= low) & (spread <= high))
+
+
+def test_latent_scatter_labels_of_coinciding_digits_stay_readable():
+    rng = np.random.default_rng(2)
+    labels = np.repeat(np.arange(10), 30)
+    codes = rng.normal(size=(300, 2)) + (labels[:, None] % 5) * 4.0  # digits d and d + 5 share a place
+    ax = plotting.plot_latent_scatter(codes, labels).axes[0]
+    spots = np.array([t.get_position() for t in ax.texts])
+    span = codes.max(axis=0) - codes.min(axis=0)
+    gaps = [np.hypot(*((spots[i] - spots[j]) / span)) for i in range(10) for j in range(i + 1, 10)]
+    assert min(gaps) > 0.05
+
+
 def test_digit_images_use_fixed_grey_range():
     faint = np.full((3, 784), 0.2, dtype="float32")
     fig = plotting.plot_digits(faint)
