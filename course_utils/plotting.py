@@ -160,7 +160,8 @@ def plot_history(history, metric: str = "loss", title: str | None = None,
 
 def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax=None, title: str | None = None,
                         xlabel: str = "code[0]", ylabel: str = "code[1]", point_size: float = 2.0,
-                        alpha: float = 0.35, label_centroids: bool = True, seed: int = 0):
+                        alpha: float = 0.35, label_centroids: bool = True, legend: bool = True,
+                        seed: int = 0):
     """Scatter 2-D codes coloured by digit (tab10), with a legend of the 10 colours.
 
     The points are drawn in a random order (not digit by digit, which would bury the early
@@ -176,6 +177,7 @@ def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax=None, title: s
         point_size: marker area in points^2.
         alpha: opacity of each point (0-1).
         label_centroids: write each digit at its centroid.
+        legend: draw the legend of the 10 colours (side-by-side panels may need only one).
         seed: seed of the drawing order (the figure is the same on every run).
 
     Returns:
@@ -198,10 +200,11 @@ def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax=None, title: s
     colors = np.asarray(DIGIT_COLORS)[digits[order]]
     ax.scatter(codes[order, 0], codes[order, 1], s=point_size, c=colors, alpha=alpha, linewidths=0,
                rasterized=True)
-    handles = [plt.Line2D([], [], marker="o", linestyle="", color=DIGIT_COLORS[d], markersize=6,
-                          label=str(d)) for d in range(10)]
-    ax.legend(handles=handles, title="digit", fontsize=8, loc="center left",
-              bbox_to_anchor=(1.0, 0.5), frameon=False)
+    if legend:
+        handles = [plt.Line2D([], [], marker="o", linestyle="", color=DIGIT_COLORS[d], markersize=6,
+                              label=str(d)) for d in range(10)]
+        ax.legend(handles=handles, title="digit", fontsize=8, loc="center left",
+                  bbox_to_anchor=(1.0, 0.5), frameon=False)
     if label_centroids and len(digits):
         present = np.unique(digits)
         centroids = np.array([np.median(codes[digits == d], axis=0) for d in present])

@@ -59,8 +59,9 @@ def test_latent_scatter_random_order_transparency_and_centroid_labels():
         assert np.allclose(texts[str(d)], np.median(codes[labels == d], axis=0))
     again = plotting.plot_latent_scatter(codes, labels).axes[0].collections[0].get_offsets()
     assert np.array_equal(np.asarray(again), np.asarray(drawn))  # same order on every run
-    bare = plotting.plot_latent_scatter(codes, labels, label_centroids=False)
+    bare = plotting.plot_latent_scatter(codes, labels, label_centroids=False, legend=False)
     assert not bare.axes[0].texts
+    assert bare.axes[0].get_legend() is None
 
 
 def test_spread_labels_separates_overlapping_labels_and_keeps_separate_ones():
