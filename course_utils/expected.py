@@ -1,0 +1,188 @@
+"""Every result the course states, defined once: its expected value, tolerance and format.
+
+A notebook states a result by its name, ``expect("test MSE, all-black image", mse)``, and every
+notebook that reports the same quantity uses the same name, so one quantity has one expected value
+and one tolerance throughout the course (``tests/test_expected.py`` checks that every name a
+notebook uses is defined here and that no notebook passes a value or tolerance of its own).
+
+Tolerances come from the spread of each result across CPU configurations, thread counts and
+seeds (``python -m course_utils.spread`` measures it; each tolerance covers the observed range
+with a margin). A quantity that swings widely between correct runs, such as a model's error on
+inputs it was not trained for, is not stated here as a value: the notebook states the claim it
+supports (an ordering or a ratio) with :func:`course_utils.results.claim`.
+
+Formats never round: the expected value, the tolerance and both ends of the range print
+exactly (:class:`course_utils.results.Expectation` refuses a format that would round them).
+"""
+from __future__ import annotations
+
+from course_utils.results import Expectation
+
+_E = Expectation
+_DATA = "the training or test images are not the scaled MNIST set."
+_PCA = "PCA is deterministic: the test images or the fit changed."
+
+_ENTRIES: list[Expectation] = [
+    # --- 01: what an autoencoder is
+    _E("test MSE, untrained 784-256-128 autoencoder", 0.237, abs=0.012, fmt=".3f",
+       meaning="the untrained network's output changed: check the initialiser and the seed."),
+    _E("test MSE, all-black image", 0.114, abs=0.0005, fmt=".4f",
+       meaning="the test images are not the scaled MNIST test set."),
+    _E("test MSE, average training digit", 0.0675, abs=0.0005, fmt=".4f", meaning=_DATA),
+    # --- 02: building the autoencoder
+    _E("saturated first-layer share at start, random_normal(stddev=1)", 0.596, abs=0.03, fmt=".1%"),
+    _E("mean sigmoid slope, random_normal(stddev=1)", 0.045, abs=0.005, fmt=".3f"),
+    _E("mean sigmoid slope, glorot_uniform", 0.241, abs=0.005, fmt=".3f"),
+    _E("parameters of the 784-256-128 autoencoder", 468_368, abs=0, fmt=",d"),
+    # --- 03: training
+    _E("test MSE after 5 epochs, Glorot init", 0.0093, abs=0.0010, fmt=".4f",
+       meaning="the first epochs no longer train as they should: check the initialiser, loss and learning rate."),
+    _E("test MSE after 20 epochs, Glorot init", 0.0044, abs=0.0004, fmt=".4f",
+       meaning="training no longer reaches the course's result: check the loss, optimizer and epochs."),
+    _E("test MSE after 5 epochs, random_normal(stddev=1) init", 0.0710, abs=0.0071, fmt=".4f",
+       meaning="the original initialisation no longer stalls as it should: check the initialiser."),
+    _E("squared error per test image, autoencoder 784-256-128", 3.47, abs=0.35, fmt=".2f",
+       meaning="the 784-256-128 model no longer trains to the course's result: check the model file and recipe."),
+    # --- PCA baselines, used by 03, 04, 07, 09 and 10 (deterministic up to float rounding)
+    _E("squared error per test image, PCA with 2 components", 43.64, abs=0.01, fmt=".2f", meaning=_PCA),
+    _E("squared error per test image, PCA with 8 components", 29.35, abs=0.01, fmt=".2f", meaning=_PCA),
+    _E("squared error per test image, PCA with 30 components", 13.87, abs=0.01, fmt=".2f",
+       meaning="the data or the PCA changed: the paper's 13.87 should be reproduced to two decimals."),
+    _E("squared error per test image, PCA with 32 components", 13.24, abs=0.02, fmt=".2f", meaning=_PCA),
+    _E("squared error per test image, PCA with 128 components", 3.30, abs=0.01, fmt=".2f", meaning=_PCA),
+    # --- 04: visualizing reconstructions
+    _E("autoencoder 784-256-128 error / PCA-128 error", 1.05, abs=0.11, fmt=".2f",
+       meaning="the autoencoder is now clearly better or clearly worse than PCA-128: update the text."),
+    _E("mean error of the 1s / mean error of all digits", 0.30, abs=0.03, fmt=".2f"),
+    _E("99th percentile / median of the per-image errors", 3.2, abs=0.4, fmt=".1f"),
+    _E("AUROC of the autoencoder's error, test vs rotated digits", 0.940, abs=0.020, fmt=".3f"),
+    _E("mean correlation of codes, same digit", 0.42, abs=0.07, fmt=".2f"),
+    _E("mean correlation of codes, different digits", 0.25, abs=0.09, fmt=".2f"),
+    # --- 05: the 2-D latent space (also reported by 08 and 12)
+    _E("test MSE of the 2-D autoencoder 784-128-64-10-2 after 30 epochs", 0.0369, abs=0.0015, fmt=".4f",
+       meaning="the 2-D autoencoder did not train as it should."),
+    _E("share of the pixel variance PCA's two components explain", 0.168, abs=0.005, fmt=".1%"),
+    _E("5-NN accuracy in 2-D, autoencoder 784-128-64-10-2", 0.787, abs=0.030, fmt=".3f",
+       meaning="the 2-D map separates the digits worse than it should."),
+    _E("5-NN accuracy in 2-D, PCA projection", 0.424, abs=0.005, fmt=".3f", meaning=_PCA),
+    # --- 06: codes as features
+    _E("variance of PCA feature 1", 5.12, abs=0.05, fmt=".2f", meaning=_PCA),
+    _E("variance of PCA feature 128", 0.0333, abs=0.0004, fmt=".4f", meaning=_PCA),
+    _E("PCA-128, 100 labels, each feature standardised", 0.528, abs=0.025, fmt=".3f"),
+    _E("PCA-128, 100 labels, one scale for all features", 0.740, abs=0.025, fmt=".3f"),
+    *[_E(f"logistic regression on {name}, {budget}: mean test accuracy over 5 draws", value,
+         abs={"100 labels": 0.020, "1,000 labels": 0.010}[budget], fmt=".3f")
+      for name, values in {"raw pixels (784)": (0.751, 0.877), "PCA (128)": (0.750, 0.876),
+                           "autoencoder code (128)": (0.742, 0.877), "PCA (32)": (0.744, 0.868),
+                           "autoencoder code (32)": (0.740, 0.858)}.items()
+      for budget, value in zip(("100 labels", "1,000 labels"), values)],
+    # --- 07: autoencoder vs PCA (Hinton & Salakhutdinov 2006)
+    *[_E(f"validation error per image, 784-256-30, 8 epochs, {name}", value, abs=round(0.08 * value + 0.005, 2),
+         fmt=".2f")
+      for name, value in {"SiLU, cosine": 5.78, "ReLU, cosine": 5.88, "sigmoid, cosine": 10.18,
+                          "SiLU, constant rate": 5.11}.items()],
+    _E("cross-entropy per pixel after the last epoch", 0.0697, abs=0.0021, fmt=".4f"),
+    _E("deep autoencoder 784-512-256-30 squared error per test image", 2.91, abs=0.15, fmt=".2f"),
+    _E("PCA-30 error divided by the deep autoencoder's", 4.77, abs=0.24, fmt=".2f"),
+    *[_E(f"squared error per test image, SiLU autoencoder 784-256-{k}, 8 epochs", value, abs=round(0.08 * value + 0.005, 2),
+         fmt=".2f")
+      for k, value in {2: 35.95, 8: 15.44, 30: 5.59, 128: 2.66}.items()],
+    _E("absolute lead of the autoencoder over PCA at 8 numbers", 13.9, abs=1.7, fmt=".1f"),
+    _E("relative lead at 30 numbers (PCA / autoencoder)", 2.48, abs=0.20, fmt=".2f"),
+    # --- 08: the variational autoencoder
+    _E("standard deviation of 20,000 samples with variance 4", 2.00, abs=0.05, fmt=".2f",
+       meaning="the noise is not scaled by exp(0.5 * z_log_var)."),
+    _E("validation loss after epoch 25, nats per image", 140.7, abs=1.0, fmt=".1f"),
+    _E("VAE test loss, nats per image: reconstruction", 135.5, abs=1.0, fmt=".1f",
+       meaning="the reconstruction term changed: check the loss is summed over pixels."),
+    _E("VAE test loss, nats per image: KL", 6.68, abs=0.30, fmt=".2f",
+       meaning="the KL term changed: check the KL formula and the sampling scale."),
+    _E("VAE reconstruction above the grey-pixel floor, nats per image", 90.0, abs=1.0, fmt=".1f"),
+    _E("5-NN accuracy in the VAE's 2-D latent space", 0.779, abs=0.030, fmt=".3f"),
+    _E("judge's accuracy on the test digits", 0.966, abs=0.006, fmt=".3f"),
+    _E("named with probability >= 0.9: real test digits", 0.880, abs=0.010, fmt=".3f"),
+    _E("named with probability >= 0.9: VAE, codes of test digits", 0.742, abs=0.050, fmt=".3f"),
+    _E("named with probability >= 0.9: VAE, Gaussian fitted to its codes", 0.660, abs=0.040, fmt=".3f"),
+    _E("named with probability >= 0.9: VAE, prior N(0, I)", 0.646, abs=0.035, fmt=".3f"),
+    _E("named with probability >= 0.9: plain AE, codes of test digits", 0.745, abs=0.030, fmt=".3f"),
+    _E("named with probability >= 0.9: plain AE, Gaussian fitted to its codes", 0.680, abs=0.040, fmt=".3f"),
+    _E("in-between images named with probability >= 0.9, latent paths", 0.325, abs=0.125, fmt=".3f"),
+    _E("in-between images named with probability >= 0.9, pixel paths", 0.52, abs=0.06, fmt=".2f"),
+    _E("latent paths that pass through a digit other than 3 and 9", 0.62, abs=0.25, fmt=".2f"),
+    # --- 09: convolutional and denoising autoencoders
+    _E("parameters, conv autoencoder, 32-number code", 111_521, abs=0, fmt=",d"),
+    _E("parameters, Dense autoencoder 784-256-32", 419_120, abs=0, fmt=",d"),
+    _E("test squared error per image, conv autoencoder, 32-number code", 4.92, abs=0.30, fmt=".2f"),
+    _E("test squared error per image, Dense autoencoder 784-256-32", 6.23, abs=0.25, fmt=".2f"),
+    _E("Dense error / convolutional error", 1.27, abs=0.08, fmt=".2f"),
+    _E("PCA error / convolutional error", 2.70, abs=0.14, fmt=".2f"),
+    _E("Gaussian denoiser fed clean test images", 7.45, abs=0.45, fmt=".2f"),
+    _E("Gaussian denoiser fed the noisy (σ 0.6) test images", 14.80, abs=0.74, fmt=".2f"),
+    *[_E(f"{noise} noise {level:g}, {method}, error per image", value, abs=tol, fmt=fmt)
+      for (noise, level, method), (value, tol, fmt) in {
+          ("Gaussian", 0.3, "median filter"): (15.09, 0.15, ".2f"),
+          ("Gaussian", 0.3, "denoiser"): (8.75, 0.62, ".2f"),
+          ("Gaussian", 0.6, "median filter"): (39.48, 0.40, ".2f"),
+          ("Gaussian", 0.6, "denoiser"): (14.80, 0.74, ".2f"),
+          ("masking", 0.25, "median filter"): (24.56, 0.25, ".2f"),
+          ("masking", 0.25, "plain autoencoder"): (12.4, 0.9, ".1f"),
+          ("masking", 0.25, "denoiser"): (6.90, 0.35, ".2f"),
+          ("masking", 0.5, "median filter"): (63.61, 0.64, ".2f"),
+          ("masking", 0.5, "plain autoencoder"): (33.6, 2.1, ".1f"),
+          ("masking", 0.5, "denoiser"): (8.88, 0.45, ".2f"),
+      }.items()],
+    # --- 10: anomaly detection
+    _E("PCA-32 one-class mean AUROC over the ten digits", 0.955, abs=0.002, fmt=".3f"),
+    _E("PCA-32 one-class AUROC with 8 as the normal digit", 0.849, abs=0.002, fmt=".3f"),
+    _E("autoencoder 784-256-32 one-class mean AUROC over the ten digits", 0.966, abs=0.003, fmt=".3f"),
+    _E("autoencoder 784-256-32 one-class AUROC with 8 as the normal digit", 0.882, abs=0.008, fmt=".3f"),
+    _E("autoencoder, 8 normal: anomalies caught with 5% of 8s flagged", 0.64, abs=0.04, fmt=".2f"),
+    _E("PCA-32, 8 normal: anomalies caught with 5% of 8s flagged", 0.54, abs=0.01, fmt=".2f"),
+    _E("share of normal 8s flagged (false alarms)", 0.050, abs=0.001, fmt=".3f"),
+    _E("anomalies among the 100 highest scores", 0.985, abs=0.015, fmt=".3f"),
+    # --- 11: the latent explorer
+    _E("largest-step share along straight paths, autoencoder (mean of 500)", 0.089, abs=0.018, fmt=".3f",
+       meaning="the autoencoder of notebook 05 or its decoding changed."),
+    _E("largest-step share along straight paths, VAE (mean of 500)", 0.081, abs=0.017, fmt=".3f",
+       meaning="the VAE of notebook 08 or its decoding changed."),
+    # --- 12: the neighbour-keeping map
+    _E("pixel variance kept by 50 principal components", 0.825, abs=0.005, fmt=".3f", meaning=_PCA),
+    _E("share of 15 PCA-50 neighbours kept on the autoencoder's map", 0.274, abs=0.020, fmt=".3f"),
+    _E("share of 15 PCA-50 neighbours kept on PCA's 2-D projection", 0.100, abs=0.002, fmt=".3f"),
+    _E("edges joining two images of the same digit", 0.951, abs=0.002, fmt=".3f"),
+    _E("mean edge weight", 0.323, abs=0.002, fmt=".3f"),
+    _E("UMAP's curve parameter a for min_dist 0.1", 1.577, abs=0.001, fmt=".3f"),
+    _E("UMAP's curve parameter b for min_dist 0.1", 0.895, abs=0.001, fmt=".3f"),
+    _E("UMAP loss per edge, last epoch", 0.627, abs=0.019, fmt=".3f"),
+    _E("5-NN accuracy of the last 10,000 training images against the first 50,000", 0.963, abs=0.012, fmt=".3f"),
+    _E("share of the map's 5-NN mistakes within 4/9 or within 3/5/8", 0.42, abs=0.08, fmt=".2f"),
+    _E("5-NN accuracy of the 2-D parametric UMAP map (test digits)", 0.948, abs=0.015, fmt=".3f",
+       meaning="the map no longer keeps each digit's neighbours together: check the graph, the loss and "
+               "the training length."),
+    _E("share of 15 PCA-50 neighbours kept on the UMAP map", 0.340, abs=0.020, fmt=".3f"),
+    _E("test accuracy with 100 labels, nearest labelled code (mean of 5 draws)", 0.919, abs=0.020, fmt=".3f",
+       meaning="the islands of the map no longer hold one digit each: check the map's 5-NN accuracy first."),
+    _E("spread of that accuracy over the 5 draws (standard deviation)", 0.010, abs=0.008, fmt=".3f"),
+]
+
+
+def _index(entries: list[Expectation]) -> dict[str, Expectation]:
+    index: dict[str, Expectation] = {}
+    for e in entries:
+        if e.what in index:
+            raise ValueError(f"{e.what!r} is defined twice in course_utils.expected")
+        index[e.what] = e
+    return index
+
+
+#: Every expectation of the course by its name (what was measured, with its unit).
+EXPECTED: dict[str, Expectation] = _index(_ENTRIES)
+
+
+def lookup(what: str) -> Expectation:
+    """The expectation named ``what``, or a KeyError that says where expectations are defined."""
+    try:
+        return EXPECTED[what]
+    except KeyError:
+        raise KeyError(f"no expected value named {what!r}: course_utils/expected.py defines every result "
+                       "the course states, once") from None
