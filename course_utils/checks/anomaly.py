@@ -1,0 +1,135 @@
+"""Exercise checkers of notebook 10: anomaly detection."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from course_utils.checks.feedback import Feedback, _unanswered
+
+
+def _scores_of_digit(scores, labels, digit) -> tuple[np.ndarray, np.ndarray]:
+    scores = np.asarray(scores, dtype=np.float64).ravel()
+    labels = np.asarray(labels).ravel()
+    return scores[labels == digit], scores[labels != digit]
+
+
+def check_threshold(answer, scores: np.ndarray, labels: np.ndarray, digit: int,
+                    accept: float = 0.95) -> Feedback:
+    """10, exercise 1: the score threshold that accepts ``accept`` of the normal test images.
+
+    Any threshold that accepts between ``accept`` - 0.5% and ``accept`` + 0.5% of them passes, so
+    every quantile convention (interpolated or not) is right.
+    """
+    if (fb := _unanswered(answer)) is not None:
+        return fb
+    hint = (f"take the {accept:.0%} quantile of the scores of the normal images only "
+            f"(labels == {digit}), e.g. with np.quantile.")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return Feedback(False, f"the threshold should be one number, got {type(answer).__name__}. Hint: {hint}")
+    if not math.isfinite(value):
+        return Feedback(False, f"the threshold should be a finite number, got {value}. Hint: {hint}")
+    normal, anomalous = _scores_of_digit(scores, labels, digit)
+    accepted = float(np.mean(normal <= value))
+    slack = max(0.005, 1.0 / max(len(normal), 1)) + 1e-9  # one image either way
+    if abs(accepted - accept) <= slack:
+        return Feedback(True, f"this threshold accepts {accept:.0%} of the normal test images.")
+    if abs(float(np.mean(np.concatenate([normal, anomalous]) <= value)) - accept) <= 0.005:
+        return Feedback(False, f"your threshold accepts {accept:.0%} of ALL test images, but only "
+                               f"{accepted:.1%} of the normal ones. Hint: {hint}")
+    if abs(accepted - (1 - accept)) <= 0.005:
+        return Feedback(False, f"your threshold accepts only {accepted:.1%} of the normal images: "
+                               f"the other tail. Hint: {hint}")
+    return Feedback(False, f"your threshold accepts {accepted:.1%} of the normal test images, "
+                           f"not {accept:.0%}. Hint: {hint}")
+
+
+def check_caught_share(answer, scores: np.ndarray, labels: np.ndarray, digit: int,
+                       threshold: float) -> Feedback:
+    """10, exercise 1: the share (0-1) of anomalies (labels != digit) scored above ``threshold``."""
+    if (fb := _unanswered(answer)) is not None:
+        return fb
+    try:
+        threshold = float(threshold)
+    except (TypeError, ValueError):
+        return Feedback(False, f"compute the threshold first: it should be one number, got {type(threshold).__name__}.")
+    if not math.isfinite(threshold):
+        return Feedback(False, f"compute the threshold first: it should be a finite number, got {threshold}.")
+    normal, anomalous = _scores_of_digit(scores, labels, digit)
+    expected = float(np.mean(anomalous > threshold))
+    hint = f"among the images whose label is not {digit}, the share whose score is above the threshold."
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return Feedback(False, f"the share should be one number between 0 and 1, got {type(answer).__name__}. "
+                               f"Hint: {hint}")
+    if not math.isfinite(value):
+        return Feedback(False, f"the share should be a finite number, got {value}. Hint: {hint}")
+    if 1 < value <= 100 and math.isclose(value / 100, expected, abs_tol=1e-3):
+        return Feedback(False, "that is a percentage; give the share between 0 and 1.")
+    if math.isclose(value, expected, abs_tol=1e-3):
+        return Feedback(True, "the share of anomalies caught at this threshold is right.")
+    if math.isclose(value, 1 - expected, abs_tol=1e-3):
+        return Feedback(False, f"that is the share of anomalies MISSED (below the threshold). Hint: {hint}")
+    if math.isclose(value, float(np.mean(normal > threshold)), abs_tol=1e-3):
+        return Feedback(False, f"that is the share of NORMAL images flagged (false alarms). Hint: {hint}")
+    everything = np.concatenate([normal, anomalous])
+    if math.isclose(value, float(np.mean(everything > threshold)), abs_tol=1e-3):
+        return Feedback(False, f"that share counts all test images, normal ones included. Hint: {hint}")
+    return Feedback(False, f"{value:g} is not the share of anomalies caught. Hint: {hint}")
+
+
+def check_one_class_model(model, answer, digit: int, x_test: np.ndarray, y_test: np.ndarray,
+                          min_auroc: float = 0.95, max_normal_error: float = 40.0) -> Feedback:
+    """10, exercise 2: a model trained on ``digit`` only, and its AUROC (``answer``) on the test set.
+
+    Checks that ``model`` maps test images to images of the same shape, that its reconstruction
+    error on the normal test images is low (it was trained, and on that digit), that its AUROC
+    (squared error per image as the score) reaches ``min_auroc``, and that ``answer`` is that AUROC.
+    """
+    if model is None:
+        return Feedback(False, "Replace None with your trained model, then run the cell again.")
+    x_test = np.asarray(x_test, dtype=np.float32)
+    y_test = np.asarray(y_test).ravel()
+    try:
+        reconstructions = model.predict(x_test, verbose=0)
+    except Exception as exc:  # noqa: BLE001 - any wrong object or shape gets feedback, not a traceback
+        return Feedback(False, f"your model could not reconstruct the test images {x_test.shape}: "
+                               f"{type(exc).__name__}: {str(exc)[:200]}. Hint: build it with an input of "
+                               f"shape {x_test.shape[1:]} and an output of the same shape.")
+    try:
+        reconstructions = np.asarray(reconstructions, dtype=np.float64)
+    except (TypeError, ValueError):
+        return Feedback(False, "your model should return one array of reconstructions.")
+    if reconstructions.shape != x_test.shape:
+        return Feedback(False, f"reconstructions should have the images' shape {x_test.shape}, "
+                               f"got {reconstructions.shape}.")
+    if not np.isfinite(reconstructions).all():
+        return Feedback(False, "your model's reconstructions contain NaN or infinite values.")
+    errors = ((reconstructions - x_test) ** 2).reshape(len(x_test), -1).sum(axis=1)
+    normal_error = float(errors[y_test == digit].mean())
+    if normal_error > max_normal_error:
+        return Feedback(False, f"your model reconstructs the test {digit}s with a squared error of "
+                               f"{normal_error:.1f} per image, too high for a trained model. Hint: train it on "
+                               f"the training images of digit {digit}, as input and as target.")
+    from sklearn.metrics import roc_auc_score
+    auroc = float(roc_auc_score(y_test != digit, errors))
+    if auroc < min_auroc:
+        return Feedback(False, f"your model's AUROC is {auroc:.3f}, below {min_auroc}: does it see images of "
+                               f"other digits in training? Hint: train on x_train[y_train == {digit}] only.")
+    if (fb := _unanswered(answer)) is not None:
+        return Feedback(False, "The model looks right; now replace None with its AUROC.")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return Feedback(False, f"the AUROC should be one number, got {type(answer).__name__}.")
+    if math.isclose(value, 1 - auroc, abs_tol=2e-3):
+        return Feedback(False, "your AUROC is flipped (1 - AUROC): the anomalies (labels != digit) are the "
+                               "positives, and a higher score should mean more anomalous.")
+    if not math.isclose(value, auroc, abs_tol=2e-3):
+        return Feedback(False, f"the model is right, but your AUROC {value:.4f} is not its AUROC with "
+                               f"the squared error per image as the score. Hint: "
+                               f"roc_auc_score(y_test != {digit}, errors).")
+    return Feedback(True, f"a one-class model of digit {digit}, and its AUROC, are right.")

@@ -1,0 +1,84 @@
+"""Exercise checkers of notebook 11: the latent-space explorer."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from course_utils.checks.feedback import Feedback, _unanswered
+from course_utils.checks.vae import _as_float_array
+
+
+def _line(z_a: np.ndarray, z_b: np.ndarray, n: int) -> np.ndarray:
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    return (1 - t) * z_a + t * z_b
+
+
+def check_line_function(fn: Callable | None) -> Feedback:
+    """11, exercise 1: ``fn(z_a, z_b, n)`` returns ``n`` evenly spaced codes ``(n, 2)`` on the straight
+    line from ``z_a`` to ``z_b``, both ends included."""
+    if (fb := _unanswered(fn)) is not None:
+        return fb
+    if not callable(fn):
+        return Feedback(False, f"line should be a function line(z_a, z_b, n), got {type(fn).__name__}.")
+    cases = [(np.array([0.0, 0.0]), np.array([1.0, 2.0]), 5),
+             (np.array([-1.5, 0.3]), np.array([2.0, -0.7]), 11),
+             (np.array([0.4, 0.4]), np.array([-3.0, 1.0]), 2)]
+    for z_a, z_b, n in cases:
+        try:
+            got = fn(z_a.copy(), z_b.copy(), n)
+        except Exception as exc:  # noqa: BLE001
+            return Feedback(False, f"line({z_a.tolist()}, {z_b.tolist()}, {n}) raised {type(exc).__name__}: {exc}")
+        if got is None:
+            return Feedback(False, "line returned None: replace `return None` with your code.")
+        got = _as_float_array(got)
+        if got is None:
+            return Feedback(False, "line should return an array of numbers (use np.linspace and NumPy maths).")
+        if got.shape != (n, 2):
+            hint = " (one row per point: broadcast t with shape (n, 1) against the codes)" \
+                if got.shape == (2, n) else ""
+            return Feedback(False, f"line(z_a, z_b, {n}) should have shape ({n}, 2), got {got.shape}{hint}.")
+        want = _line(z_a, z_b, n)
+        if np.allclose(got, want[::-1], atol=1e-5) and not np.allclose(z_a, z_b):
+            return Feedback(False, "the line runs backwards: the first row should be z_a, the last z_b.")
+        if not np.allclose(got[0], z_a, atol=1e-5) or not np.allclose(got[-1], z_b, atol=1e-5):
+            return Feedback(False, "the first row should be z_a and the last row z_b (both ends included; "
+                                   "np.linspace(0, 1, n) includes 1).")
+        if not np.allclose(got, want, atol=1e-5):
+            return Feedback(False, "the ends are right but the points in between are not evenly spaced on "
+                                   "the straight line: (1 - t) * z_a + t * z_b with t from np.linspace(0, 1, n).")
+    return Feedback(True, "n evenly spaced codes from z_a to z_b, both ends included.")
+
+
+def check_path_model(model, decoder, z_a, z_b) -> Feedback:
+    """11, exercise 2: a Keras model mapping ``t`` of shape ``(batch, 1)`` to the image ``(batch, 784)``
+    that ``decoder`` draws at ``(1 - t) * z_a + t * z_b``."""
+    import keras
+
+    if (fb := _unanswered(model)) is not None:
+        return fb
+    if not isinstance(model, keras.Model):
+        return Feedback(False, f"path_model should be a keras.Model, got {type(model).__name__}. "
+                               "Hint: t = keras.Input(shape=(1,)); ...; keras.Model(t, images).")
+    z_a, z_b = _as_float_array(z_a), _as_float_array(z_b)
+    if z_a is None or z_b is None or z_a.shape != (2,) or z_b.shape != (2,):
+        return Feedback(False, "pass the two codes of shape (2,) as the last two arguments, e.g. vae_test[a], vae_test[b].")
+    t = np.array([[0.0], [0.3], [0.7], [1.0]], dtype="float32")
+    try:
+        got = model.predict(t, verbose=0)
+    except Exception as exc:  # noqa: BLE001
+        return Feedback(False, f"the model could not take t of shape (4, 1): {type(exc).__name__}. "
+                               "Hint: its input is keras.Input(shape=(1,)), one number per row.")
+    got = _as_float_array(got[0] if isinstance(got, (list, tuple)) and len(got) == 1 else got)
+    if got is None:
+        return Feedback(False, "the model should output one array of images.")
+    if got.shape != (4, 784):
+        return Feedback(False, f"for 4 values of t the model should output images of shape (4, 784), "
+                               f"got {got.shape}. Hint: feed the codes to the decoder.")
+    want = np.asarray(decoder.predict(((1 - t) * z_a + t * z_b).astype("float32"), verbose=0), dtype=np.float64)
+    if np.allclose(got, want[::-1], atol=1e-4) and not np.allclose(want[0], want[-1], atol=1e-4):
+        return Feedback(False, "the path runs backwards: t = 0 should decode z_a and t = 1 z_b.")
+    if not np.allclose(got, want, atol=1e-4):
+        return Feedback(False, "the images differ from the decoder's at (1 - t) * z_a + t * z_b. Hint: compute "
+                               "the code with keras.ops from t, z_a and z_b, then call the decoder on it.")
+    return Feedback(True, "your model decodes the straight path: t = 0 gives z_a's digit, t = 1 z_b's.")
