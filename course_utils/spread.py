@@ -8,7 +8,7 @@ other seeds (``COURSE_SEED_OFFSET``, added to every seed by ``seed_everything``)
 configurations (the default one, and ``ONEDNN_MAX_CPU_ISA=AVX2`` on one core), oneDNN off,
 other thread counts, and a busy machine (a competing process on every core). From each run it
 reads every stated result (``what ≈ ... measured X ✓`` or a note ``what: measured X, outside``)
-and every claim that did not hold, and writes ``spread/<notebook>.json``: per result the values,
+and every claim that did not hold, and writes ``tests/spread/<notebook>.json`` (committed): per result the values,
 their range, the course's tolerance and whether it covers the range with a margin. Run it again
 whenever a notebook changes, and set each tolerance in ``course_utils/expected.py`` to cover the
 observed range with a margin; state a result that swings widely as the claim it supports.
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--runs", type=int, default=10, help=f"at most {len(CONDITIONS)} conditions, in order")
-    parser.add_argument("--out", type=Path, default=None, help="default: spread/<notebook stem>.json")
+    parser.add_argument("--out", type=Path, default=None, help="default: tests/spread/<notebook stem>.json")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     args = parser.parse_args(argv)
     if not 1 <= args.runs <= len(CONDITIONS):
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         runs.append((label, values, missed))
         print(f"{label}: {len(values)} results, {len(missed)} missed claims, {time.perf_counter() - start:.0f} s",
               flush=True)
-    out = args.out or Path("spread") / f"{path.stem}.json"
+    out = args.out or Path(__file__).resolve().parents[1] / "tests" / "spread" / f"{path.stem}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     summary = summarise(runs)
     out.write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
