@@ -228,3 +228,69 @@ def test_check_path_model_builds_on_the_decoder(keras_decoder):
     for odd in (None, "model", np.zeros(3)):
         assert not checks.check_path_model(odd, keras_decoder, z_a, z_b).passed
     assert not checks.check_path_model(path_model(z_a, z_b), keras_decoder, None, "b").passed
+
+
+# --- exercise 1 of 11: a walk around a circle ------------------------------------------------
+
+from course_utils.checks.explorer import check_circle  # noqa: E402
+
+
+def _circle_right(center, radius, n):
+    angles = 2 * np.pi * np.arange(n) / n
+    return center + radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+
+
+def test_check_circle_accepts_the_answer():
+    fb = check_circle(_circle_right)
+    assert fb.passed, fb
+    # a list of rows and float32 codes (as vae_test gives them) are fine too
+    assert check_circle(lambda c, r, n: [list(row) for row in _circle_right(np.float32(c), r, n)]).passed
+
+
+@pytest.mark.parametrize("name, fn, words", [
+    ("linspace with the end included",
+     lambda c, r, n: c + r * np.stack([np.cos(a := np.linspace(0, 2 * np.pi, n)), np.sin(a)], 1), ["repeats the first"]),
+    ("one point too many", lambda c, r, n: _circle_right(c, r, n + 1)[np.r_[0:n, 0]], ["appears twice"]),
+    ("degrees", lambda c, r, n: c + r * np.stack([np.cos(a := 360.0 * np.arange(n) / n), np.sin(a)], 1), ["radians"]),
+    ("clockwise", lambda c, r, n: c + r * np.stack([np.cos(a := -2 * np.pi * np.arange(n) / n), np.sin(a)], 1),
+     ["clockwise"]),
+    ("centre forgotten", lambda c, r, n: _circle_right(np.zeros(2), r, n), ["add center"]),
+    ("radius squared", lambda c, r, n: _circle_right(c, r ** 2, n), ["distance radius"]),
+    ("diameter", lambda c, r, n: _circle_right(c, 2 * r, n), ["distance radius"]),
+    ("transposed", lambda c, r, n: _circle_right(c, r, n).T, ["axis 1"]),
+    ("starts at the top", lambda c, r, n: c + r * np.stack([np.cos(a := np.pi / 2 + 2 * np.pi * np.arange(n) / n),
+                                                             np.sin(a)], 1), ["angle 0"]),
+    ("random angles", lambda c, r, n: c + r * np.stack([np.cos(a := np.r_[0, np.sort(
+        np.random.default_rng(0).uniform(0.1, 6.2, n - 1))]), np.sin(a)], 1), ["evenly"]),
+    ("a straight line instead", lambda c, r, n: straight_line(c, c + r, n), ["distance radius"]),
+])
+def test_check_circle_rejects_plausible_mistakes(name, fn, words):
+    fb = check_circle(fn)
+    assert not fb.passed, name
+    for w in words:
+        assert w in fb.message, (name, fb.message)
+
+
+@pytest.mark.parametrize("odd", [None, "circle", 3, [1, 2], lambda c, r, n: None, lambda c, r, n: "x",
+                                 lambda c, r, n: 1 / 0, lambda: 0, lambda c, r, n: np.full((n, 2), np.nan),
+                                 lambda c, r, n: np.zeros((3, 3, 3))])
+def test_check_circle_odd_input_gets_feedback(odd):
+    fb = check_circle(odd)  # never crashes
+    assert not fb.passed and fb.message
+
+
+def test_check_path_model_rejects_the_notebooks_own_models(keras_decoder):
+    """Passing a model that already exists (the decoder, an autoencoder) instead of a new path model fails."""
+    z_a, z_b = np.array([-1.0, 0.5], "float32"), np.array([2.0, -1.5], "float32")
+    x = keras.Input((784,))
+    code = keras.layers.Dense(2)(x)
+    autoencoder = keras.Model(x, keras_decoder(code))
+    assert not checks.check_path_model(autoencoder, keras_decoder, z_a, z_b).passed
+    # another decoder (the plain autoencoder's instead of the VAE's) draws other images
+    keras.utils.set_random_seed(1)
+    z = keras.Input((2,))
+    other = keras.Model(z, keras.layers.Dense(784, activation="sigmoid")(z))
+    t = keras.Input(shape=(1,))
+    wrong_decoder = keras.Model(t, other((1 - t) * z_a + t * z_b))
+    fb = checks.check_path_model(wrong_decoder, keras_decoder, z_a, z_b)
+    assert not fb.passed and "differ" in fb.message

@@ -116,3 +116,65 @@ def test_small_map_nan_codes_fail():
 def test_small_map_odd_input_gets_feedback(odd):
     fb = checks.check_small_map(odd, P_TRAIN, Y_TRAIN, P_TEST, Y_TEST)
     assert not fb.passed and fb.message
+
+
+# --- exercise 2 at its real threshold, on real MNIST (PCA-50 of the first 20,000 training digits) ---
+
+import os  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def mnist_pca():
+    if not os.environ.get("COURSE_DATA_DIR") and os.environ.get("COURSE_REQUIRE_DATA") != "1":
+        pytest.skip("real MNIST needed: set COURSE_DATA_DIR")
+    from sklearn.decomposition import PCA
+
+    from course_utils.data import load_mnist
+
+    (x_train, y_train), (x_test, y_test) = load_mnist(scale=True, flatten=True, n_train=20_000, n_test=2_000)
+    pca = PCA(n_components=50, random_state=0).fit(x_train)
+    return (pca.transform(x_train).astype("float32"), y_train, pca.transform(x_test).astype("float32"), y_test)
+
+
+def _pca_plane_encoder():
+    """A 50-64-2 ReLU network that outputs exactly the first two principal components (a linear map,
+    as PCA's 2-D projection): relu(p) - relu(-p) in its first four hidden units."""
+    encoder = _encoder()
+    w1 = np.zeros((50, 64), "float32")
+    w1[0, 0], w1[0, 1], w1[1, 2], w1[1, 3] = 1, -1, 1, -1
+    w2 = np.zeros((64, 2), "float32")
+    w2[0, 0], w2[1, 0], w2[2, 1], w2[3, 1] = 1, -1, 1, -1
+    encoder.layers[0].set_weights([w1, np.zeros(64, "float32")])
+    encoder.layers[1].set_weights([w2, np.zeros(2, "float32")])
+    return encoder
+
+
+def test_small_map_real_threshold_rejects_untrained_and_linear_maps(mnist_pca):
+    p_train, y_train, p_test, y_test = mnist_pca
+    untrained = checks.check_small_map(_encoder(seed=1), p_train, y_train, p_test, y_test)
+    _fails_with(untrained, "below", "not trained enough")
+    plane = _pca_plane_encoder()
+    np.testing.assert_allclose(plane.predict(p_test[:5], verbose=0), p_test[:5, :2], atol=1e-5)
+    _fails_with(checks.check_small_map(plane, p_train, y_train, p_test, y_test), "below")
+
+
+def test_small_map_real_threshold_rejects_the_notebooks_wide_encoder(mnist_pca):
+    p_train, y_train, p_test, y_test = mnist_pca
+    wide = _encoder(hidden=(256, 256))  # build_encoder() of the notebook, passed instead of the new one
+    _fails_with(checks.check_small_map(wide, p_train, y_train, p_test, y_test), "one hidden layer")
+
+
+def test_small_map_real_threshold_accepts_a_trained_map(mnist_pca):
+    p_train, y_train, p_test, y_test = mnist_pca
+    encoder = _encoder(seed=2)
+    angles = 2 * np.pi * np.arange(10) / 10
+    targets = np.stack([np.cos(angles), np.sin(angles)], 1)[y_train[:5000]] * 5
+    encoder.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+    encoder.fit(p_train[:5000], targets, epochs=5, batch_size=256, verbose=0)
+    assert checks.check_small_map(encoder, p_train, y_train, p_test, y_test).passed
+
+
+@pytest.mark.parametrize("args", [(None, None, None, None), ("a", "b", "c", "d"), (np.zeros(3), [], 1, 2)])
+def test_small_map_odd_data_gets_feedback(args):
+    fb = checks.check_small_map(_encoder(), *args)
+    assert not fb.passed and fb.message
