@@ -84,10 +84,18 @@ def check_small_encoder(model) -> Feedback:
     if n_params != SMALL_ENCODER_PARAMS:
         return Feedback(False, f"{n_params} parameters is not what two Dense layers of 64 and then 32 units "
                                "have. Hint: one hidden Dense layer of 64 units, then the 32-unit code.")
-    acts = _dense_activations(model)
-    if not acts or acts[0] != "relu":
+    try:
+        acts = _dense_activations(model)
+    except Exception as exc:  # noqa: BLE001 - an odd model gets feedback, not a traceback
+        return Feedback(False, f"could not read the model's layers ({type(exc).__name__}). "
+                               "Hint: build it from keras.Input and Dense layers.")
+    if len(acts) != 2 or acts[0] != "relu":
         return Feedback(False, f"the hidden layer should use ReLU, found activations {acts}.")
-    return Feedback(True, "784 -> 64 (ReLU) -> 32, with the right number of parameters.")
+    if acts[1] != "linear":
+        return Feedback(False, f"the 32-unit code should have no activation, found {acts[1]}. "
+                               "Hint: leave the activation of the code's Dense layer at its default, and put "
+                               "no activation layer after it.")
+    return Feedback(True, "784 -> 64 (ReLU) -> 32 without activation, with the right number of parameters.")
 
 
 def check_small_autoencoder(small_encoder, small_decoder, small_autoencoder) -> Feedback:
@@ -108,16 +116,19 @@ def check_small_autoencoder(small_encoder, small_decoder, small_autoencoder) -> 
     if n_params != SMALL_DECODER_PARAMS:
         return Feedback(False, f"small_decoder has {n_params} parameters, not what Dense layers of 64 and then "
                                "784 units have. Hint: mirror the encoder, 32 -> 64 -> 784.")
-    acts = _dense_activations(small_decoder)
+    try:
+        acts = _dense_activations(small_decoder)
+    except Exception as exc:  # noqa: BLE001 - an odd model gets feedback, not a traceback
+        return Feedback(False, f"could not read small_decoder's layers ({type(exc).__name__}).")
     if len(acts) != 2 or acts[0] != "relu":
         return Feedback(False, f"small_decoder's hidden layer should use ReLU, found activations {acts}.")
     if acts[1] != "sigmoid":
         return Feedback(False, f"small_decoder's output should use a sigmoid (pixels lie in [0, 1]), found {acts[1]}.")
     try:
         small_decoder.get_layer("small_reconstruction")
-    except ValueError:
+    except (ValueError, KeyError):
         return Feedback(False, "small_decoder has no layer named 'small_reconstruction'. "
-                               "Hint: layers.Dense(784, activation='sigmoid', name='small_reconstruction').")
+                               "Hint: a layer takes its name from the name= argument when you create it.")
     in_shape, out_shape, n_params, problem = _model_io(small_autoencoder)
     if problem:
         return Feedback(False, "small_autoencoder: " + problem)
@@ -127,7 +138,8 @@ def check_small_autoencoder(small_encoder, small_decoder, small_autoencoder) -> 
     if not all(id(v) in own for v in small_encoder.weights + small_decoder.weights):
         return Feedback(False, "small_autoencoder does not use small_encoder's and small_decoder's own layers: "
                                "training it would leave them untouched. "
-                               "Hint: keras.Model(inputs, small_decoder(small_encoder(inputs))).")
+                               "Hint: call the two models themselves on one keras.Input, as the lesson did "
+                               "for the big network.")
     x = np.random.default_rng(0).random((4, 784)).astype("float32")
     try:
         chained = keras.ops.convert_to_numpy(small_decoder(small_encoder(x)))

@@ -8,35 +8,61 @@ from course_utils.checks.building import _model_io
 from course_utils.checks.feedback import Feedback, _number, _unanswered
 
 
+def _predict(model, x: np.ndarray) -> np.ndarray | None:
+    """``model.predict(x)`` as float64, or None when the model cannot run on ``x``."""
+    try:
+        return np.asarray(model.predict(x, verbose=0), dtype=np.float64)
+    except Exception:  # noqa: BLE001 - an odd model gets feedback, not a traceback
+        return None
+
+
 def check_test_errors(answer, model, x_test: np.ndarray) -> Feedback:
     """03, exercise 1: the mean squared error of each test image, computed with NumPy: shape (N,).
 
     ``evaluate()`` returns one number for the whole set, so its answer (or any single number)
     fails: the exercise asks for the per-image errors that only the NumPy computation gives.
+    Each wrong answer gets a hint for its next step, never the whole computation.
     """
     if (fb := _unanswered(answer)) is not None:
         return fb
-    hint = ("reconstruct x_test with model.predict, subtract x_test, square, then np.mean over the "
-            "pixels only (axis=1).")
+    n, n_pixels = x_test.shape
     try:
         values = np.asarray(answer, dtype=np.float64)
     except (TypeError, ValueError):
-        return Feedback(False, f"expected an array of numbers, got {type(answer).__name__}. Hint: {hint}")
+        return Feedback(False, f"expected an array of numbers, got {type(answer).__name__}. "
+                               "Hint: start from the reconstructions that model.predict gives for x_test.")
     if values.ndim == 0:
         return Feedback(False, "you gave a single number; evaluate() gives that too. The exercise asks "
-                               f"for one error per test image, shape ({len(x_test)},). Hint: {hint}")
-    reconstructions = np.asarray(model.predict(x_test, verbose=0), dtype=np.float64)
-    expected = np.mean((reconstructions - x_test) ** 2, axis=1)
-    if values.shape != expected.shape:
-        return Feedback(False, f"expected shape {expected.shape} (one error per test image), got {values.shape}. "
-                               f"Hint: {hint}")
-    if np.allclose(values, expected * x_test.shape[1], rtol=1e-3, atol=1e-6):
-        return Feedback(False, "these are sums over the pixels; the MSE averages them. Hint: np.mean, not np.sum.")
-    if not np.allclose(values, expected, rtol=1e-3, atol=1e-7):
-        return Feedback(False, f"{int((~np.isclose(values, expected, rtol=1e-3, atol=1e-7)).sum())} of "
-                               f"{len(expected)} errors differ from the squared differences averaged per image. "
-                               f"Hint: {hint}")
-    return Feedback(True, "one mean squared error per test image; their mean is the test MSE.")
+                               f"for one error per test image, shape ({n},). Hint: average over the pixels "
+                               "only, so that the image axis remains.")
+    if values.shape == (n_pixels,) and n != n_pixels:
+        return Feedback(False, f"you have {n_pixels} values, one per pixel: you averaged over the images. "
+                               "Hint: average over the other axis.")
+    if values.shape != (n,):
+        return Feedback(False, f"expected shape ({n},), one error per test image, got {values.shape}. "
+                               "Hint: average each image's squared differences over its pixels.")
+    reconstructions = _predict(model, x_test)
+    if reconstructions is None or reconstructions.shape != x_test.shape:
+        return Feedback(False, "the model given to the checker cannot reconstruct x_test: pass the trained "
+                               "autoencoder and x_test, as the cell does.")
+    diff = reconstructions - x_test
+    expected = np.mean(diff ** 2, axis=1)
+
+    def close(v):
+        return np.allclose(values, v, rtol=1e-3, atol=1e-7)
+
+    if close(expected):
+        return Feedback(True, "one mean squared error per test image; their mean is the test MSE.")
+    if close(expected * n_pixels):
+        return Feedback(False, "these are sums over the pixels; the MSE averages them.")
+    if close(np.mean(np.abs(diff), axis=1)):
+        return Feedback(False, "these are mean absolute differences; square the differences before averaging.")
+    if close(np.sqrt(expected)):
+        return Feedback(False, "these are square roots of the per-image MSE; leave out the root.")
+    wrong = int((~np.isclose(values, expected, rtol=1e-3, atol=1e-7)).sum())
+    return Feedback(False, f"{wrong} of {n} errors differ from the trained model's. Hint: check one image "
+                           "first: compare its reconstruction with the same image of x_test (scaled to [0, 1], "
+                           "as the model saw it).")
 
 
 def _dense_units(model) -> list[int]:
@@ -52,14 +78,19 @@ def _dense_units(model) -> list[int]:
     return units
 
 
-#: Test MSE a 784-256-32 autoencoder must reach after 2 epochs of Adam(0.01) to count as trained
-#: (measured about 0.029; outputting the average digit scores 0.0675, an untrained network about 0.24).
-SMALL_CODE_TRAINED_MSE = 0.045
+#: Test MSE a 784-256-32 autoencoder must reach after 5 epochs of Adam(0.01) in batches of 256 to
+#: count as trained as the exercise asks. Measured on the full test set: 0.0138 after 5 epochs
+#: (0.0166 after 4), while 3 epochs give 0.0204, 2 epochs 0.0288 and 1 epoch 0.0479; outputting the
+#: average digit scores 0.0675 and an untrained network about 0.24.
+SMALL_CODE_TRAINED_MSE = 0.019
+#: Above this test MSE a model has learned nothing useful yet (the average digit scores 0.0675).
+_UNTRAINED_MSE = 0.06
 
 
 def check_small_code_training(model, answer, x_test: np.ndarray, code_size: int = 32) -> Feedback:
-    """03, exercise 2: an autoencoder with a ``code_size`` code, trained (its test MSE is far below
-    the average-digit baseline), and its test MSE computed with NumPy as ``answer``."""
+    """03, exercise 2: a new autoencoder with a ``code_size`` code, trained for the 5 epochs of the
+    128-number model (its test MSE below :data:`SMALL_CODE_TRAINED_MSE`), and its test MSE computed
+    with NumPy as ``answer``."""
     if (fb := _unanswered(model)) is not None:
         return fb
     in_shape, out_shape, _, problem = _model_io(model)
@@ -67,16 +98,32 @@ def check_small_code_training(model, answer, x_test: np.ndarray, code_size: int 
         return Feedback(False, problem)
     if in_shape != (None, 784) or out_shape != (None, 784):
         return Feedback(False, f"the autoencoder should map (None, 784) to (None, 784), got {in_shape} -> {out_shape}.")
-    units = _dense_units(model)
+    try:
+        units = _dense_units(model)
+    except Exception:  # noqa: BLE001 - an odd model gets feedback, not a traceback
+        units = []
     if not units or min(units) != code_size:
-        return Feedback(False, f"the narrowest layer should be the {code_size}-number code, found Dense sizes {units}. "
-                               f"Hint: build_dense_autoencoder(hidden_sizes=(256, {code_size})).")
-    reconstructions = np.asarray(model.predict(x_test, verbose=0), dtype=np.float64)
+        found = min(units) if units else None
+        if found == 128:
+            return Feedback(False, "this model has the lesson's 128-number code; the exercise asks for a new "
+                                   f"model with a {code_size}-number code. Hint: the last of the hidden sizes "
+                                   "is the code size.")
+        return Feedback(False, f"the narrowest layer should be the {code_size}-number code, found Dense sizes "
+                               f"{units}. Hint: the last of the hidden sizes is the code size.")
+    reconstructions = _predict(model, x_test)
+    if reconstructions is None or reconstructions.shape != x_test.shape:
+        return Feedback(False, "the model could not reconstruct x_test. Hint: build it with the course's "
+                               "build_dense_autoencoder.")
     mse = float(np.mean((reconstructions - x_test) ** 2))
+    if not mse < _UNTRAINED_MSE:
+        return Feedback(False, "the model is not trained yet: it reconstructs no better than the average digit. "
+                               "Hint: compile it like the 128-number model, then fit it with the input as target.")
     if not mse < SMALL_CODE_TRAINED_MSE:
-        return Feedback(False, f"the model is not trained yet: its test MSE is above {SMALL_CODE_TRAINED_MSE}. "
-                               "Hint: compile with Adam(0.01) and mse, then fit(x_train, x_train, epochs=2, ...).")
+        return Feedback(False, "the model is trained, but not as far as 5 epochs take it: its test MSE is above "
+                               f"{SMALL_CODE_TRAINED_MSE}. Hint: give it the same training as the 128-number "
+                               "model before mse_glorot_5 (optimizer, learning rate, batch size and 5 epochs).")
     if (fb := _unanswered(answer)) is not None:
-        return Feedback(False, "the model is trained; now compute its test MSE with NumPy and assign it.")
+        return Feedback(False, "the model is trained; now compute its test MSE with NumPy and assign it to small_mse.")
     return _number(answer, mse, "The test MSE of your model",
-                   "np.mean((model.predict(x_test) - x_test) ** 2), over all pixels and images.", rel_tol=1e-3)
+                   "average the squared differences between reconstructions and x_test over every pixel of "
+                   "every image: one number.", rel_tol=1e-3)
