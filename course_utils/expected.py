@@ -125,10 +125,8 @@ _ENTRIES: list[Expectation] = [
           ("Gaussian", 0.6, "median filter"): (39.48, 0.40, ".2f"),
           ("Gaussian", 0.6, "denoiser"): (14.80, 0.74, ".2f"),
           ("masking", 0.25, "median filter"): (24.56, 0.25, ".2f"),
-          ("masking", 0.25, "plain autoencoder"): (12.4, 0.9, ".1f"),
           ("masking", 0.25, "denoiser"): (6.90, 0.35, ".2f"),
           ("masking", 0.5, "median filter"): (63.61, 0.64, ".2f"),
-          ("masking", 0.5, "plain autoencoder"): (33.6, 2.1, ".1f"),
           ("masking", 0.5, "denoiser"): (8.88, 0.45, ".2f"),
       }.items()],
     # --- 10: anomaly detection

@@ -1,10 +1,13 @@
 """Notebook 10's helpers: the one-class AUROC, its two figures and its exercise checkers."""
+import os
+
+import course_utils  # noqa: F401  (loads TensorFlow quietly, before Keras)
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from course_utils import checks
+from course_utils import checks, seed_everything
 from course_utils.evaluation import one_class_auroc
 from course_utils.plotting import plot_roc_curves, plot_score_histograms
 
@@ -126,29 +129,36 @@ def _synthetic_digits():
     return x, labels, patterns[0]
 
 
-class _Projector:
-    """A stand-in 'trained model': reconstructs every image as its projection on the pattern of 0s."""
+def _projector(pattern, code_size=8):
+    """A stand-in 'trained model', a Keras autoencoder with a ``code_size`` code that reconstructs every
+    image as its projection on the pattern of 0s."""
+    p = (pattern / np.linalg.norm(pattern)).astype("float32")
+    image = keras.Input(shape=(784,))
+    code = keras.layers.Dense(code_size, use_bias=False, name="code")(image)
+    out = keras.layers.Dense(784, use_bias=False, name="reconstruction")(code)
+    model = keras.Model(image, out)
+    w_in = np.zeros((784, code_size), "float32")
+    w_in[:, 0] = p
+    w_out = np.zeros((code_size, 784), "float32")
+    w_out[0] = p
+    model.get_layer("code").set_weights([w_in])
+    model.get_layer("reconstruction").set_weights([w_out])
+    return model
 
-    def __init__(self, pattern, flip=False):
-        self.p = pattern / np.linalg.norm(pattern)
-        self.flip = flip
 
-    def predict(self, x, verbose=0):
-        x = np.asarray(x, dtype=np.float64)
-        return (x @ self.p)[:, None] * self.p[None, :]
-
-
-class _Copier:
-    """Reconstructs everything perfectly, as a model trained on all digits tends to: no separation."""
-
-    def predict(self, x, verbose=0):
-        return np.asarray(x) + 1e-3 * np.random.default_rng(0).normal(size=np.shape(x))
+def _copier(code_size=8):
+    """Reconstructs everything almost perfectly, as a model trained on all digits tends to: no separation."""
+    image = keras.Input(shape=(784,))
+    code = keras.layers.Dense(code_size, name="code")(image)
+    out = keras.layers.Dense(784, name="reconstruction")(code)
+    model = keras.Model(image, keras.layers.Lambda(lambda t: t[1] * 0.0 + t[0])([image, out]))
+    return model
 
 
 def test_one_class_model_checker():
     x, labels, pattern = _synthetic_digits()
-    model = _Projector(pattern)
-    errors = ((model.predict(x) - x) ** 2).sum(axis=1)
+    model = _projector(pattern)
+    errors = ((model.predict(x, verbose=0) - x) ** 2).sum(axis=1)
     auroc = one_class_auroc(errors, labels, 0)
     assert auroc > 0.99
     fb = checks.check_one_class_model(model, auroc, 0, x, labels)
@@ -158,23 +168,151 @@ def test_one_class_model_checker():
     _fails_with(checks.check_one_class_model(model, 0.5, 0, x, labels), "not its AUROC")
     _fails_with(checks.check_one_class_model(model, None, 0, x, labels), "now replace None")
     _fails_with(checks.check_one_class_model(model, "high", 0, x, labels), "one number")
-    _fails_with(checks.check_one_class_model(_Copier(), 0.5, 0, x, labels), "other digits")
+    _fails_with(checks.check_one_class_model(_copier(), 0.5, 0, x, labels), "other digits")
     _fails_with(checks.check_one_class_model(None, auroc, 0, x, labels), "Replace None")
+
+
+def test_one_class_model_checker_wants_the_code_size_and_a_new_model():
+    x, labels, pattern = _synthetic_digits()
+    notebooks_model = _projector(pattern, code_size=32)  # the notebook's 32-number code
+    errors = ((notebooks_model.predict(x, verbose=0) - x) ** 2).sum(axis=1)
+    auroc = one_class_auroc(errors, labels, 0)
+    _fails_with(checks.check_one_class_model(notebooks_model, auroc, 0, x, labels, code_size=8), "32", "8")
+    model = _projector(pattern, code_size=8)
+    _fails_with(checks.check_one_class_model(model, auroc, 0, x, labels, code_size=8,
+                                             notebook_models=[notebooks_model, model]), "train a new one")
+    assert checks.check_one_class_model(model, auroc, 0, x, labels, code_size=8,
+                                        notebook_models=[notebooks_model]).passed
+
+
+@pytest.mark.parametrize("notebook_models", [None, 3, "models"])
+def test_one_class_model_checker_survives_odd_notebook_models(notebook_models):
+    x, labels, pattern = _synthetic_digits()
+    model = _projector(pattern)
+    errors = ((model.predict(x, verbose=0) - x) ** 2).sum(axis=1)
+    fb = checks.check_one_class_model(model, one_class_auroc(errors, labels, 0), 0, x, labels,
+                                      notebook_models=notebook_models)
+    assert fb.passed, fb
 
 
 def test_one_class_model_checker_never_crashes_on_odd_models():
     x, labels, _ = _synthetic_digits()
-    wrong_input = keras.Sequential([keras.Input((10,)), keras.layers.Dense(784)])
+    wrong_input = keras.Sequential([keras.Input((10,)), keras.layers.Dense(8), keras.layers.Dense(784)])
     _fails_with(checks.check_one_class_model(wrong_input, 0.9, 0, x, labels), "could not reconstruct")
-    untrained = keras.Sequential([keras.Input((784,)), keras.layers.Dense(784, activation="sigmoid")])
-    _fails_with(checks.check_one_class_model(untrained, 0.9, 0, x, labels), "too high")
+    untrained = keras.Sequential([keras.Input((784,)), keras.layers.Dense(8),
+                                  keras.layers.Dense(784, activation="sigmoid")])
+    _fails_with(checks.check_one_class_model(untrained, 0.9, 0, x, labels), "under-trained")
+    no_code = keras.Sequential([keras.Input((784,)), keras.layers.Dense(784, activation="sigmoid")])
+    _fails_with(checks.check_one_class_model(no_code, 0.9, 0, x, labels), "784", "code of 8")
     code_only = keras.Sequential([keras.Input((784,)), keras.layers.Dense(8)])
     _fails_with(checks.check_one_class_model(code_only, 0.9, 0, x, labels), "shape")
 
     class NaNModel:
+        layers = []
+
         def predict(self, x, verbose=0):
             return np.full(np.shape(x), np.nan)
 
-    _fails_with(checks.check_one_class_model(NaNModel(), 0.9, 0, x, labels), "NaN")
+    _fails_with(checks.check_one_class_model(NaNModel(), 0.9, 0, x, labels), "code of 8")
+    nan_model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(8), keras.layers.Dense(784),
+                                  keras.layers.Lambda(lambda t: t * float("nan"))])
+    _fails_with(checks.check_one_class_model(nan_model, 0.9, 0, x, labels), "NaN")
     for odd in ("model", 3, [1, 2], object()):
-        assert not checks.check_one_class_model(odd, 0.9, 0, x, labels).passed
+        _fails_with(checks.check_one_class_model(odd, 0.9, 0, x, labels), "Keras model")
+
+
+# --- exercise 2 at its real bars, on real MNIST (a few seconds of training each) -------------
+
+@pytest.fixture(scope="module")
+def mnist():
+    if not os.environ.get("COURSE_DATA_DIR") and os.environ.get("COURSE_REQUIRE_DATA") != "1":
+        pytest.skip("needs MNIST ($COURSE_DATA_DIR)")
+    from course_utils.data import load_mnist
+
+    (x_train, y_train), (x_test, y_test) = load_mnist(scale=True, flatten=True)
+    return x_train, y_train, x_test[:2000], y_test[:2000]
+
+
+def _dense_autoencoder(code_size):
+    image = keras.Input(shape=(784,))
+    h = keras.layers.Dense(256, activation="relu")(image)
+    code = keras.layers.Dense(code_size, name="code")(h)
+    h = keras.layers.Dense(256, activation="relu")(code)
+    return keras.Model(image, keras.layers.Dense(784, activation="sigmoid")(h))
+
+
+def _train(x, code_size=8, epochs=10, seed=42):
+    """Notebook 10's recipe: Adam with a cosine-decayed rate from 3e-3, batches of 128, cross-entropy."""
+    seed_everything(seed)
+    model = _dense_autoencoder(code_size)
+    steps = max(1, epochs * int(np.ceil(len(x) / 128)))
+    schedule = keras.optimizers.schedules.CosineDecay(3e-3, decay_steps=steps)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="binary_crossentropy")
+    if epochs:
+        model.fit(x, x, epochs=epochs, batch_size=128, verbose=0)
+    return model
+
+
+def _auroc(model, x, y, digit=0):
+    errors = ((model.predict(x, batch_size=1000, verbose=0) - x) ** 2).sum(axis=1)
+    return one_class_auroc(errors, y, digit)
+
+
+@pytest.fixture(scope="module")
+def right_model(mnist):
+    x_train, y_train, _, _ = mnist
+    return _train(x_train[y_train == 0])
+
+
+def test_real_right_answer_passes(mnist, right_model):
+    _, _, x_test, y_test = mnist
+    fb = checks.check_one_class_model(right_model, _auroc(right_model, x_test, y_test), 0, x_test, y_test,
+                                      code_size=8, notebook_models=[])
+    assert fb.passed, fb
+
+
+def test_real_right_model_passed_as_the_notebooks_own_fails(mnist, right_model):
+    _, _, x_test, y_test = mnist
+    _fails_with(checks.check_one_class_model(right_model, _auroc(right_model, x_test, y_test), 0, x_test, y_test,
+                                             notebook_models=[right_model]), "train a new one")
+
+
+def test_real_under_trained_model_fails(mnist):
+    """The old exercise's 5 epochs (a confounded comparison with the notebook's 10) fall short of the bar."""
+    x_train, y_train, x_test, y_test = mnist
+    model = _train(x_train[y_train == 0], epochs=5)
+    _fails_with(checks.check_one_class_model(model, _auroc(model, x_test, y_test), 0, x_test, y_test),
+                "under-trained")
+
+
+def test_real_untrained_model_fails(mnist):
+    _, _, x_test, y_test = mnist
+    model = _train(x_test[:10], epochs=0)
+    _fails_with(checks.check_one_class_model(model, _auroc(model, x_test, y_test), 0, x_test, y_test),
+                "under-trained")
+
+
+def test_real_model_trained_on_all_digits_fails(mnist):
+    """Trained on every digit it reconstructs 0s well enough, but ranks them below the other digits."""
+    x_train, _, x_test, y_test = mnist
+    model = _train(x_train[:6000], epochs=3)
+    fb = checks.check_one_class_model(model, _auroc(model, x_test, y_test), 0, x_test, y_test)
+    _fails_with(fb, "other digits")
+
+
+def test_real_32_number_code_fails(mnist):
+    _, _, x_test, y_test = mnist
+    model = _train(x_test[:10], code_size=32, epochs=0)
+    _fails_with(checks.check_one_class_model(model, 0.99, 0, x_test, y_test), "32", "code of 8")
+
+
+@pytest.mark.parametrize("rescale", [lambda x: x * 255, lambda x: x / 255])
+def test_real_model_trained_on_wrongly_scaled_images_fails(mnist, rescale):
+    """The scaling forgotten (0-255) or applied twice (0-1/255): one epoch is enough to see it fail."""
+    x_train, y_train, x_test, y_test = mnist
+    seed_everything(42)
+    model = _dense_autoencoder(8)
+    model.compile(optimizer="adam", loss="mse")
+    x0 = rescale(x_train[y_train == 0][:2000])
+    model.fit(x0, x0, epochs=1, batch_size=128, verbose=0)
+    assert not checks.check_one_class_model(model, 0.99, 0, x_test, y_test).passed

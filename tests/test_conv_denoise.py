@@ -170,3 +170,89 @@ def test_conv_checker_passes_the_solution():
     fb = checks.check_conv_autoencoder(model, x_test[..., None])
     assert fb.passed, fb
     assert not any(ch.isdigit() for ch in fb.message.replace("16", "").replace(str(int(checks.CONV16_MAX_ERROR)), ""))
+
+
+# --- exercise 2 at the checker's real bar, on a small real-MNIST subset ------------------------
+
+@pytest.fixture(scope="module")
+def mnist_5000():
+    """The exercise's data: the first 5,000 training and 1,000 test images, (N, 28, 28, 1) in [0, 1]."""
+    if not os.environ.get("COURSE_DATA_DIR") and os.environ.get("COURSE_REQUIRE_DATA") != "1":
+        pytest.skip("needs MNIST ($COURSE_DATA_DIR)")
+    from course_utils.data import load_mnist
+
+    (x_train, _), (x_test, _) = load_mnist(scale=True, n_train=5000, n_test=1000)
+    return x_train[..., None], x_test[..., None]
+
+
+def _trained(x_train, n_images, epochs, batch_size=32, code_size=16):
+    seed_everything(42)
+    model = conv_autoencoder(code_size=code_size)
+    model.compile(optimizer=keras.optimizers.Adam(0.002), loss="binary_crossentropy")
+    if epochs:
+        model.fit(x_train[:n_images], x_train[:n_images], epochs=epochs, batch_size=batch_size, verbose=0)
+    return model
+
+
+def _error(model, x):
+    return float(((model.predict(x, verbose=0) - x) ** 2).reshape(len(x), -1).sum(axis=1).mean())
+
+
+@pytest.fixture(scope="module")
+def right_answer(mnist_5000):
+    x_train, _ = mnist_5000
+    return _trained(x_train, 5000, epochs=2)
+
+
+def test_conv_checker_passes_the_exercises_recipe(mnist_5000, right_answer):
+    _, x_test = mnist_5000
+    fb = checks.check_conv_autoencoder(right_answer, x_test)
+    assert fb.passed, fb
+
+
+def test_conv_checker_rejects_an_under_trained_model_at_its_real_bar(mnist_5000):
+    """One epoch on 1,000 images: the model learned something (its error, near 58, is below the
+    all-black image's 82), but far less than the exercise's recipe (near 22). Tripling the bar
+    (to 105) would let it pass; this test would then fail."""
+    x_train, x_test = mnist_5000
+    model = _trained(x_train, 1000, epochs=1)
+    black = float((x_test ** 2).reshape(len(x_test), -1).sum(axis=1).mean())
+    error = _error(model, x_test)
+    assert checks.CONV16_MAX_ERROR < error < black, (error, black)
+    fb = checks.check_conv_autoencoder(model, x_test)
+    assert not fb.passed and "above" in fb.message, fb
+
+
+def test_conv_checker_rejects_the_notebooks_32_number_model(mnist_5000):
+    """The notebook's own conv autoencoder (32-number code), even trained, is not the answer."""
+    x_train, x_test = mnist_5000
+    model = _trained(x_train, 1000, epochs=1, code_size=32)
+    fb = checks.check_conv_autoencoder(model, x_test)
+    assert not fb.passed and "16" in fb.message, fb
+
+
+@pytest.mark.parametrize("rescale", [lambda x: x * 255, lambda x: x - 0.5,
+                                     lambda x: np.where(np.arange(x.size).reshape(x.shape) == 0, np.nan, x)])
+def test_conv_checker_rejects_wrongly_scaled_test_images(mnist_5000, right_answer, rescale):
+    _, x_test = mnist_5000
+    fb = checks.check_conv_autoencoder(right_answer, rescale(x_test))
+    assert not fb.passed and "between 0 and 1" in fb.message, fb
+
+
+def test_conv_checker_rejects_a_model_trained_on_unscaled_images(mnist_5000):
+    """Trained on pixels 0-255 (the scaling forgotten), the model cannot reach the bar."""
+    x_train, x_test = mnist_5000
+    seed_everything(42)
+    model = conv_autoencoder()
+    model.compile(optimizer=keras.optimizers.Adam(0.002), loss="mse")
+    model.fit(x_train[:1000] * 255, x_train[:1000] * 255, epochs=1, batch_size=32, verbose=0)
+    assert not checks.check_conv_autoencoder(model, x_test).passed
+
+
+def test_conv_checker_rejects_a_model_of_the_wrong_output_shape(digits):
+    image = keras.Input(shape=(28, 28, 1))
+    h = layers.Conv2D(8, 3, strides=2, padding="same", activation="relu")(image)
+    code = layers.Dense(16)(layers.Flatten()(h))
+    out = layers.Reshape((28, 28, 2))(layers.Dense(28 * 28 * 2, activation="sigmoid")(code))
+    fb = checks.check_conv_autoencoder(keras.Model(image, out), digits)
+    assert not fb.passed and "shape" in fb.message, fb
