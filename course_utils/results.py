@@ -227,26 +227,23 @@ def expect(what: str | Expectation, value) -> float | None:
     return _as_float(value)
 
 
-def claim(statement: str, holds) -> bool:
-    """State a sentence the prose relies on, with the comparison that makes it true.
+def claim(statement: str, holds) -> None:
+    """State a sentence the lesson relies on, with the comparison that makes it true.
 
     Prints ``✓ statement`` when ``holds`` is true. When it is false, raises AssertionError under
-    the instructors' command, or prints a note for a student and goes on.
+    the instructors' command, or prints a note for a student and goes on. Returns nothing, so a
+    cell that ends with a claim shows only the printed line.
 
     Args:
         statement: the sentence, in the words of the lesson (machine-independent: no raw numbers).
         holds: the comparison, a Python or NumPy boolean.
-
-    Returns:
-        Whether the claim held.
     """
     if not isinstance(holds, (bool, np.bool_)):
         raise TypeError(f"claim({statement!r}, ...) needs a boolean comparison, got {type(holds).__name__}")
     if holds:
         print(f"✓ {statement}")
-        return True
-    _miss(f"this claim of the lesson did not hold in your run: {statement}.")
-    return False
+    else:
+        _miss(f"this claim of the lesson did not hold in your run: {statement}.")
 
 
 @dataclass
