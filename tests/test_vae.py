@@ -5,7 +5,10 @@ Hand values (natural logs):
 - reconstruction: Bernoulli NLL summed over pixels; x = (1, 0, 1, 0) against r = 0.5 everywhere costs
   4 ln 2 = 2.7726 nats (a mean over pixels would give ln 2 = 0.6931).
 - KL(N(mu, s^2) || N(0, 1)) = 0.5 (s^2 + mu^2 - 1 - ln s^2) per dimension: mu = 1, s^2 = 1 gives 0.5;
-  mu = 0, s^2 = 4 gives 0.5 (4 - 1 - ln 4) = 0.8069.
+  mu = 0, s^2 = 4 gives 0.5 (4 - 1 - ln 4) = 0.8069; mu = 2, s^2 = 1 gives 0.5 * 4 = 2; mu = -1, s^2 = 1
+  gives 0.5 (a KL written with -mu instead of -mu**2 gives 1 and -0.5 there; mu = 1 cannot tell them apart).
+- sampling: fresh noise on every call and for every row (a layer that reuses one draw passes the
+  statistics of a single call).
 - sampling: the standard deviation is exp(0.5 * z_log_var); z_log_var = ln 4 gives 2 (the bug
   exp(z_log_var) gives 4).
 """
@@ -62,6 +65,35 @@ def test_kl_term_by_hand():
     log_var = np.array([[0, 0], [0, 0], [0, math.log(4.0)]], "float32")
     _, kl = vae_loss_terms(x, np.full((3, 4), 0.5, "float32"), mean, log_var)
     assert _np(kl) == pytest.approx([0.0, 0.5, 0.5 * (4 - 1 - math.log(4.0))], abs=1e-6)
+
+
+def _kl_by_hand_cases():
+    """Rows (mean, log_var) and their KL, by hand: 0.5 * sum(s^2 + mu^2 - 1 - ln s^2)."""
+    mean = np.array([[2, 0], [-1, 0], [2, -1], [0.5, -3]], "float32")
+    log_var = np.array([[0, 0], [0, 0], [math.log(4.0), 0], [0, 0]], "float32")
+    kl = [2.0, 0.5, 0.5 * (4 + 4 - 1 - math.log(4.0)) + 0.5, 0.5 * (0.25 + 9)]
+    return mean, log_var, kl
+
+
+def test_kl_term_by_hand_with_means_other_than_0_and_1():
+    mean, log_var, expected = _kl_by_hand_cases()
+    _, kl = vae_loss_terms(np.zeros((4, 4), "float32"), np.full((4, 4), 0.5, "float32"), mean, log_var)
+    assert _np(kl) == pytest.approx(expected, abs=1e-5)
+    # the bug this case exists for: -mu instead of -mu**2 gives other values
+    wrong = -0.5 * (1 + log_var - mean - np.exp(log_var)).sum(axis=1)
+    assert not np.allclose(wrong, expected, atol=0.1)
+
+
+def _assert_fresh_noise(layer):
+    m, v = np.zeros((500, 2), "float32"), np.zeros((500, 2), "float32")
+    first, second = _np(layer([m, v])), _np(layer([m, v]))
+    assert not np.allclose(first, second), "two calls on the same inputs must draw new noise"
+    assert np.unique(first, axis=0).shape[0] == 500, "every row must get its own noise"
+    assert abs(np.corrcoef(first.T)[0, 1]) < 0.2, "each dimension needs its own noise"
+
+
+def test_sampling_draws_fresh_noise_per_call_and_per_row():
+    _assert_fresh_noise(Sampling(seed=1))
 
 
 def test_sampling_scale_is_the_standard_deviation():
@@ -169,6 +201,32 @@ def test_notebook_defines_the_vae_in_keras_ops(nb):
     assert "def compute_loss(" in text
 
 
+def test_notebook_kl_by_hand_and_fresh_noise(nb):
+    mean, log_var, expected = _kl_by_hand_cases()
+    _, kl = nb["vae_loss_terms"](np.zeros((4, 4), "float32"), np.full((4, 4), 0.5, "float32"), mean, log_var)
+    assert _np(kl) == pytest.approx(expected, abs=1e-5)
+    _assert_fresh_noise(nb["Sampling"](seed=1))
+
+
+def test_notebook_vae_lists_each_metric_once_and_loss_is_their_sum(nb):
+    """Each metric once, and loss = reconstruction + KL per epoch even with an uneven last batch
+    (70 images in batches of 32: 32 + 32 + 6)."""
+    seed_everything(0)
+    encoder, decoder = nb["build_vae_parts"](hidden_sizes=(16,), latent_dim=2, seed=0)
+    inputs = keras.Input(shape=(784,))
+    z_mean, z_log_var, z = encoder(inputs)
+    vae = nb["VAE"](inputs, [decoder(z), z_mean, z_log_var])
+    vae.compile(optimizer="adam")
+    names = [m.name for m in vae.metrics]
+    assert sorted(names) == ["kl", "loss", "reconstruction"], names
+    x = np.random.default_rng(0).random((70, 784)).astype("float32")
+    logs = vae.fit(x, epochs=2, batch_size=32, verbose=0).history
+    for epoch in range(2):
+        assert logs["loss"][epoch] == pytest.approx(logs["reconstruction"][epoch] + logs["kl"][epoch], rel=1e-6)
+    got = vae.evaluate(x, batch_size=32, verbose=0, return_dict=True)
+    assert got["loss"] == pytest.approx(got["reconstruction"] + got["kl"], rel=1e-6)
+
+
 def test_notebook_and_helper_agree(nb):
     rng = np.random.default_rng(0)
     x = rng.random((6, 784)).astype("float32")
@@ -260,6 +318,83 @@ def test_kl_checker_accepts_keras_ops_and_rejects_odd_input():
     fb = checks.check_kl_function(lambda m, v: -0.25 * np.sum(1 + v - m ** 2 - np.exp(v), axis=-1))
     assert not fb.passed and "factor of 2" in fb.message
     for odd in ("kl", 1.5, lambda m, v: "text", lambda m: m, lambda m, v: {"a": 1}):
+        assert not checks.check_kl_function(odd).passed
+
+
+# --- exercise 3's checker at its real thresholds, with real VAEs on a real-MNIST subset ------------
+
+@pytest.fixture(scope="module")
+def mnist_08():
+    """The first 10,000 training and 1,000 test images of real MNIST, flattened, in [0, 1]."""
+    if not os.environ.get("COURSE_DATA_DIR") and os.environ.get("COURSE_REQUIRE_DATA") != "1":
+        pytest.skip("real MNIST: set COURSE_DATA_DIR (CI sets it and COURSE_REQUIRE_DATA=1)")
+    from course_utils.data import load_mnist
+
+    (x_train, _), (x_test, _) = load_mnist(scale=True, flatten=True, n_train=10_000, n_test=1000)
+    return x_train, x_test
+
+
+def _small_vae(latent_dim=4, x=None, epochs=3, freeze_codes=False):
+    """A 784-256-latent VAE of course_utils.models, optionally trained on ``x``. ``freeze_codes``: the
+    z_mean and z_log_var layers are zero and frozen, so the encoder ignores its input (a collapsed VAE:
+    every code is N(0, I), the KL term is 0 and the decoder can only learn the average digit)."""
+    seed_everything(0)
+    encoder, _, vae = build_vae(hidden_sizes=(256,), latent_dim=latent_dim, seed=0)
+    if freeze_codes:
+        for name in ("z_mean", "z_log_var"):
+            layer = encoder.get_layer(name)
+            layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+            layer.trainable = False
+    if x is not None:
+        vae.compile(optimizer=keras.optimizers.Adam(1e-3))
+        vae.fit(x, epochs=epochs, batch_size=32, verbose=0)
+    return vae
+
+
+def test_check_vae_4d_with_real_vaes_at_the_real_thresholds(mnist_08):
+    x_train, x_test = mnist_08
+    trained = _small_vae(x=x_train)
+    fb = checks.check_vae_4d(trained, x_test)
+    assert fb.passed, fb
+    # a real collapsed VAE: its KL is 0, below the real lower bound; its decoder draws the average digit
+    collapsed = _small_vae(x=x_train, freeze_codes=True)
+    recon, kl = checks.vae._vae_terms(x_test, *[np.asarray(o, np.float64) for o in collapsed.predict(x_test, verbose=0)])
+    assert kl < 1e-6 and recon < checks.vae.VAE4_UNTRAINED_RECONSTRUCTION
+    fb = checks.check_vae_4d(collapsed, x_test)
+    assert not fb.passed and "collapsed" in fb.message, fb
+    # untrained, and under-trained (one epoch on 500 images)
+    assert not checks.check_vae_4d(_small_vae(), x_test).passed
+    assert not checks.check_vae_4d(_small_vae(x=x_train[:500], epochs=1), x_test).passed
+    # the notebook's 2-d VAE where the exercise asks for a new 4-d one
+    fb = checks.check_vae_4d(_small_vae(latent_dim=2), x_test)
+    assert not fb.passed and "latent_dim=4" in fb.message, fb
+    # wrongly scaled images: x * 255, x / 255 twice
+    for wrong in (x_test * 255, x_test / 255):
+        fb = checks.check_vae_4d(trained, wrong)
+        assert not fb.passed and "[0, 1]" in fb.message, fb
+
+
+def test_kl_checker_names_the_usual_slips():
+    def kl_mu(mean, log_var):  # -mean where the formula has -mean**2
+        return -0.5 * ops.sum(1 + log_var - mean - ops.exp(log_var), axis=-1)
+
+    def kl_no_exp(mean, log_var):
+        return -0.5 * ops.sum(1 + log_var - ops.square(mean) - log_var, axis=-1)
+
+    def kl_numpy(mean, log_var):  # right values, but NumPy: the exercise asks for keras.ops
+        m, v = np.asarray(mean), np.asarray(log_var)
+        return -0.5 * np.sum(1 + v - m ** 2 - np.exp(v), axis=-1)
+
+    def kl_batch(mean, log_var):
+        return -0.5 * ops.sum(1 + log_var - ops.square(mean) - ops.exp(log_var))
+
+    _fails = {kl_mu: "squared", kl_no_exp: "exp(log_var)", kl_batch: "axis=-1"}
+    if keras.backend.backend() != "numpy":
+        _fails[kl_numpy] = "keras.ops"
+    for fn, word in _fails.items():
+        fb = checks.check_kl_function(fn)
+        assert not fb.passed and word in fb.message, (fn.__name__, fb)
+    for odd in (lambda m, v: None, lambda m, v: np.full(4, np.nan), lambda m, v: ops.zeros((4, 2))):
         assert not checks.check_kl_function(odd).passed
 
 

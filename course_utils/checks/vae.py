@@ -23,26 +23,32 @@ def _as_float_array(value) -> np.ndarray | None:
 
 
 def check_kl_function(fn: Callable | None) -> Feedback:
-    """08, exercise 1: ``fn(z_mean, z_log_var)`` -> KL(N(mean, exp(log_var)) || N(0, I)) per row, shape (N,).
+    """08, exercise 1: ``fn(z_mean, z_log_var)`` -> KL(N(mean, exp(log_var)) || N(0, I)) per row, shape (N,),
+    written with ``keras.ops``: called on backend tensors it returns a backend tensor, not a NumPy array.
 
-    Works for NumPy or ``keras.ops`` code (the result may be a backend tensor).
+    Names the usual slips: a flipped sign, a factor of 2, ``mean`` where the formula has ``mean**2``,
+    ``log_var`` where it has ``exp(log_var)``, a sum over the batch, and NumPy in place of ``keras.ops``.
     """
     if (fb := _unanswered(fn)) is not None:
         return fb
     if not callable(fn):
         return Feedback(False, f"kl should be a function, got {type(fn).__name__}.")
+    import keras
+    from keras import ops
+
     rng = np.random.default_rng(0)
     mean = rng.normal(size=(4, 2)).astype("float32")
     log_var = rng.normal(size=(4, 2)).astype("float32")
     m, lv = mean.astype(np.float64), log_var.astype(np.float64)
     expected = -0.5 * (1 + lv - m ** 2 - np.exp(lv)).sum(axis=1)
     try:
-        out = fn(mean, log_var)
+        raw = fn(ops.convert_to_tensor(mean), ops.convert_to_tensor(log_var))
     except Exception as exc:  # noqa: BLE001 - any error in student code becomes feedback
-        return Feedback(False, f"your function raised {type(exc).__name__}: {exc}")
-    if out is None:
+        return Feedback(False, f"your function raised {type(exc).__name__}: {exc}. Hint: use keras.ops "
+                               "functions (ops.sum, ops.exp, ops.square) on z_mean and z_log_var.")
+    if raw is None:
         return Feedback(False, "Your function returns None: make it return the KL of each row.")
-    out = _as_float_array(out)
+    out = _as_float_array(raw)
     if out is None:
         return Feedback(False, "your function should return numbers (an array or tensor of shape (N,)).")
     if out.shape != (4,):
@@ -52,9 +58,17 @@ def check_kl_function(fn: Callable | None) -> Feedback:
         return Feedback(False, "the sign is flipped: a KL divergence is never negative.")
     if np.allclose(out, expected / 2, atol=1e-4) or np.allclose(out, expected * 2, atol=1e-4):
         return Feedback(False, "off by a factor of 2: the formula has -0.5 in front of the sum.")
+    if np.allclose(out, -0.5 * (1 + lv - m - np.exp(lv)).sum(axis=1), atol=1e-4):
+        return Feedback(False, "the mean enters the formula squared: mean**2 (ops.square), not mean.")
+    if np.allclose(out, -0.5 * (1 + lv - m ** 2 - lv).sum(axis=1), atol=1e-4):
+        return Feedback(False, "the last term is the variance, exp(log_var), not log_var itself.")
     if not np.allclose(out, expected, atol=1e-4):
         return Feedback(False, "values differ from -0.5 * sum(1 + log_var - mean**2 - exp(log_var)). "
                                "Check each term, and that exp is applied to log_var.")
+    if keras.backend.backend() != "numpy" and isinstance(raw, (np.ndarray, np.generic)):
+        return Feedback(False, "the values are right, but your function returns a NumPy array: write it "
+                               "with keras.ops (ops.sum, ops.exp, ops.square) so that it runs on any "
+                               "backend, inside a model.")
     return Feedback(True, "your KL term matches the formula on random means and log-variances.")
 
 
@@ -114,6 +128,9 @@ def _vae_terms(x: np.ndarray, reconstruction: np.ndarray, z_mean: np.ndarray, z_
 #: it costs ~543 (784 ln 2), and trained without the KL term its KL grows far beyond 25.
 VAE4_MAX_RECONSTRUCTION = 150.0
 VAE4_KL_RANGE = (3.0, 25.0)
+#: Below this reconstruction cost (nats per image) the decoder has learned something: an untrained
+#: decoder costs about 784 ln 2 = 543; one that draws the average digit whatever the code, about 206.
+VAE4_UNTRAINED_RECONSTRUCTION = 450.0
 
 
 def check_vae_4d(model, x) -> Feedback:
@@ -127,6 +144,9 @@ def check_vae_4d(model, x) -> Feedback:
     x = _as_float_array(x)
     if x is None or x.ndim != 2 or x.shape[1] != 784 or len(x) < 100:
         return Feedback(False, "pass the test images as the second argument, e.g. x_test[:1000].")
+    if not np.all(np.isfinite(x)) or x.min() < 0 or x.max() > 1 or x.max() < 0.5:
+        return Feedback(False, "the images should hold pixels in [0, 1], scaled once (as load_mnist gives "
+                               "them): pass x_test[:1000].")
     try:
         outputs = model.predict(x.astype("float32"), batch_size=500, verbose=0)
     except Exception as exc:  # noqa: BLE001
@@ -145,14 +165,21 @@ def check_vae_4d(model, x) -> Feedback:
                                f"got {reconstruction.shape}.")
     if z_mean.shape != (n, 4) or z_log_var.shape != (n, 4):
         return Feedback(False, f"z_mean and z_log_var should have shape ({n}, 4) for a 4-d latent space, "
-                               f"got {z_mean.shape} and {z_log_var.shape}. Hint: latent_dim=4.")
+                               f"got {z_mean.shape} and {z_log_var.shape}. Hint: build a new VAE with "
+                               "build_vae_parts(latent_dim=4), not the notebook's 2-d one.")
     if not all(np.all(np.isfinite(a)) for a in arrays):
         return Feedback(False, "the model outputs NaN or infinite values: check the loss and the learning rate.")
     recon, kl = _vae_terms(x, reconstruction, z_mean, z_log_var)
+    low, high = VAE4_KL_RANGE
+    if kl < low and recon < VAE4_UNTRAINED_RECONSTRUCTION:
+        return Feedback(False, f"the KL term is {kl:.1f} nats per image, below {low:g}: the codes carry "
+                               "almost no information about the images, so the decoder can only draw an "
+                               "average digit (a collapsed VAE, or one trained too little). Hint: train the "
+                               "VAE class of this notebook for 2 epochs; its loss adds the KL term once, "
+                               "with weight 1.")
     if recon > VAE4_MAX_RECONSTRUCTION:
         return Feedback(False, f"the reconstruction term is {recon:.0f} nats per image, above "
                                f"{VAE4_MAX_RECONSTRUCTION:.0f}: has the model been trained (2 epochs)?")
-    low, high = VAE4_KL_RANGE
     if not low <= kl <= high:
         return Feedback(False, f"the KL term is {kl:.1f} nats per image, outside {low:g} to {high:g}: "
                                "train with the VAE class, whose loss includes the KL term.")
