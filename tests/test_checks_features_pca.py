@@ -117,38 +117,91 @@ def test_code_features_model_with_wrong_input():
 
 
 # --- 07: PCA error, per-pixel MSE, the code-size exercise ---------------------------------------
+import os  # noqa: E402  (07's tests need real MNIST)
+
+from course_utils.data import load_mnist  # noqa: E402
+
+
 @pytest.mark.parametrize("odd", ODD)
 def test_pca_error_and_mse_odd(odd):
     x = np.random.default_rng(0).random((50, 784))
     pca = PCA(n_components=3).fit(x)
     assert not checks.check_pca_error(odd, pca, x).passed
     assert not checks.check_per_pixel_mse(odd, 7.84).passed
+    assert not checks.check_pca_error(float("nan"), pca, x).passed
+    assert not checks.check_per_pixel_mse(float("nan"), 7.84).passed
 
 
-def _autoencoder(code, x=None):
+@pytest.fixture(scope="module")
+def mnist_07():
+    """The first 6,000 training and 2,000 test images of real MNIST, flattened, in [0, 1]."""
+    if not os.environ.get("COURSE_DATA_DIR") and os.environ.get("COURSE_REQUIRE_DATA") != "1":
+        pytest.skip("real MNIST: set COURSE_DATA_DIR (CI sets it and COURSE_REQUIRE_DATA=1)")
+    (x_train, _), (x_test, _) = load_mnist(scale=True, flatten=True, n_train=6000, n_test=2000)
+    return x_train, x_test
+
+
+def test_pca_error_right_and_usual_slips(mnist_07):
+    x_train, x_test = mnist_07
+    pca = PCA(n_components=8, random_state=0).fit(x_train)
+    squared = (x_test - pca.inverse_transform(pca.transform(x_test))) ** 2
+    right = squared.sum(axis=1).mean()
+    assert checks.check_pca_error(right, pca, x_test).passed
+    assert checks.check_pca_error(np.float32(right), pca, x_test).passed
+    _fails_with(checks.check_pca_error(squared.mean(), pca, x_test), "mean over pixels")  # Keras' MSE
+    _fails_with(checks.check_pca_error(squared.sum(axis=0).mean(), pca, x_test), "axis 0")  # wrong axis
+    _fails_with(checks.check_pca_error(np.sqrt(right), pca, x_test), "square root")
+    _fails_with(checks.check_pca_error(squared.sum(axis=1), pca, x_test), "one number")  # not averaged
+    x255 = x_test * 255  # unscaled pixels
+    wrong_scale = ((x255 - pca.inverse_transform(pca.transform(x255))) ** 2).sum(axis=1).mean()
+    _fails_with(checks.check_pca_error(wrong_scale, pca, x_test), "too high")
+
+
+def test_per_pixel_mse_right_and_usual_slips():
+    error = 13.87
+    assert checks.check_per_pixel_mse(error / 784, error).passed
+    _fails_with(checks.check_per_pixel_mse(error * 784, error), "divide")
+    _fails_with(checks.check_per_pixel_mse(error / 28, error), "28 x 28")
+    _fails_with(checks.check_per_pixel_mse(error / 784 ** 2, error), "too low")
+    _fails_with(checks.check_per_pixel_mse(error, error), "too high")
+
+
+def _autoencoder(code, x=None, code_activation=None, output_activation="sigmoid", epochs=4):
+    """07's short recipe on a subset: 784-256-code (SiLU), mirrored, Adam(0.003), cross-entropy."""
     keras.utils.set_random_seed(0)
     inputs = keras.Input(shape=(784,))
-    h = keras.layers.Dense(code)(keras.layers.Dense(64, activation="silu")(inputs))
-    model = keras.Model(inputs, keras.layers.Dense(784, activation="sigmoid")(keras.layers.Dense(64, activation="silu")(h)))
+    h = keras.layers.Dense(code, activation=code_activation)(keras.layers.Dense(256, activation="silu")(inputs))
+    outputs = keras.layers.Dense(784, activation=output_activation)(keras.layers.Dense(256, activation="silu")(h))
+    model = keras.Model(inputs, outputs)
     if x is not None:
         model.compile(optimizer=keras.optimizers.Adam(0.003), loss="binary_crossentropy")
-        model.fit(x, x, epochs=60, batch_size=64, verbose=0)
+        model.fit(x, x, epochs=epochs, batch_size=64, verbose=0)
     return model
 
 
-def test_code_size_autoencoder():
-    x_lab, _, x_te, _ = _data()
-    x_lab = (x_lab > 0.5).astype("float32")  # binary toy images with structure
-    x_te = (x_te > 0.5).astype("float32")
-    pca = PCA(n_components=4).fit(x_lab)
-    trained = _autoencoder(4, x_lab)
-    fb = checks.check_code_size_autoencoder(trained, 4, pca, x_te)
+def test_code_size_autoencoder_at_the_real_bar(mnist_07):
+    x_train, x_test = mnist_07
+    pca = PCA(n_components=16, random_state=0).fit(x_train)
+    trained = _autoencoder(16, x_train)
+    fb = checks.check_code_size_autoencoder(trained, 16, pca, x_test)
     assert fb.passed, fb
-    assert not any(ch.isdigit() for ch in fb.message.replace("4", ""))
-    _fails_with(checks.check_code_size_autoencoder(_autoencoder(4), 4, pca, x_te), "Hint: train")
-    _fails_with(checks.check_code_size_autoencoder(_autoencoder(8, x_lab), 4, pca, x_te), "narrowest")
+    assert not any(ch.isdigit() for ch in fb.message.replace("16", ""))
+    # untrained, and under-trained (one epoch on 500 images): not below PCA-16's error
+    _fails_with(checks.check_code_size_autoencoder(_autoencoder(16), 16, pca, x_test), "Hint: train")
+    _fails_with(checks.check_code_size_autoencoder(_autoencoder(16, x_train[:500], epochs=1), 16, pca, x_test),
+                "Hint: train")
+    # the notebook's own 30-number model where the exercise asks for a new 16-number one
+    _fails_with(checks.check_code_size_autoencoder(_autoencoder(30), 16, pca, x_test), "narrowest")
+    # a ReLU code where the exercise asks for a linear one; an output without sigmoid
+    _fails_with(checks.check_code_size_autoencoder(_autoencoder(16, code_activation="relu"), 16, pca, x_test),
+                "linear code")
+    _fails_with(checks.check_code_size_autoencoder(_autoencoder(16, output_activation=None), 16, pca, x_test),
+                "sigmoid")
+    # the encoder alone; wrongly scaled test images (x*255, x/255 twice)
     encoder_only = keras.Model(trained.inputs, trained.layers[2].output)
-    _fails_with(checks.check_code_size_autoencoder(encoder_only, 4, pca, x_te), "shape")
+    _fails_with(checks.check_code_size_autoencoder(encoder_only, 16, pca, x_test), "shape")
+    _fails_with(checks.check_code_size_autoencoder(trained, 16, pca, x_test * 255), "[0, 1]")
+    _fails_with(checks.check_code_size_autoencoder(trained, 16, pca, x_test / 255), "scaled once")
 
 
 @pytest.mark.parametrize("odd", ODD)
@@ -156,6 +209,9 @@ def test_code_size_autoencoder_odd(odd):
     x = np.random.default_rng(0).random((20, 784))
     pca = PCA(n_components=4).fit(x)
     assert not checks.check_code_size_autoencoder(odd, 4, pca, x).passed
+    model = _autoencoder(4)
+    assert not checks.check_code_size_autoencoder(model, 4, pca, odd).passed  # odd test images
+    assert not checks.check_code_size_autoencoder(model, 4, pca, np.full((20, 784), np.nan)).passed
 
 
 def test_scale_features_keeps_relative_scales():
