@@ -9,47 +9,6 @@ from course_utils.checks.feedback import Feedback, _unanswered
 from course_utils.checks.vae import _as_float_array
 
 
-def _line(z_a: np.ndarray, z_b: np.ndarray, n: int) -> np.ndarray:
-    t = np.linspace(0.0, 1.0, n)[:, None]
-    return (1 - t) * z_a + t * z_b
-
-
-def check_line_function(fn: Callable | None) -> Feedback:
-    """11, exercise 1: ``fn(z_a, z_b, n)`` returns ``n`` evenly spaced codes ``(n, 2)`` on the straight
-    line from ``z_a`` to ``z_b``, both ends included."""
-    if (fb := _unanswered(fn)) is not None:
-        return fb
-    if not callable(fn):
-        return Feedback(False, f"line should be a function line(z_a, z_b, n), got {type(fn).__name__}.")
-    cases = [(np.array([0.0, 0.0]), np.array([1.0, 2.0]), 5),
-             (np.array([-1.5, 0.3]), np.array([2.0, -0.7]), 11),
-             (np.array([0.4, 0.4]), np.array([-3.0, 1.0]), 2)]
-    for z_a, z_b, n in cases:
-        try:
-            got = fn(z_a.copy(), z_b.copy(), n)
-        except Exception as exc:  # noqa: BLE001
-            return Feedback(False, f"line({z_a.tolist()}, {z_b.tolist()}, {n}) raised {type(exc).__name__}: {exc}")
-        if got is None:
-            return Feedback(False, "line returned None: replace `return None` with your code.")
-        got = _as_float_array(got)
-        if got is None:
-            return Feedback(False, "line should return an array of numbers (use np.linspace and NumPy maths).")
-        if got.shape != (n, 2):
-            hint = " (one row per point: broadcast t with shape (n, 1) against the codes)" \
-                if got.shape == (2, n) else ""
-            return Feedback(False, f"line(z_a, z_b, {n}) should have shape ({n}, 2), got {got.shape}{hint}.")
-        want = _line(z_a, z_b, n)
-        if np.allclose(got, want[::-1], atol=1e-5) and not np.allclose(z_a, z_b):
-            return Feedback(False, "the line runs backwards: the first row should be z_a, the last z_b.")
-        if not np.allclose(got[0], z_a, atol=1e-5) or not np.allclose(got[-1], z_b, atol=1e-5):
-            return Feedback(False, "the first row should be z_a and the last row z_b (both ends included; "
-                                   "np.linspace(0, 1, n) includes 1).")
-        if not np.allclose(got, want, atol=1e-5):
-            return Feedback(False, "the ends are right but the points in between are not evenly spaced on "
-                                   "the straight line: (1 - t) * z_a + t * z_b with t from np.linspace(0, 1, n).")
-    return Feedback(True, "n evenly spaced codes from z_a to z_b, both ends included.")
-
-
 def _circle(center: np.ndarray, radius: float, n: int) -> np.ndarray:
     angles = 2 * np.pi * np.arange(n) / n
     return center + radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
