@@ -77,7 +77,7 @@ def test_exercises_are_unanswered_and_their_solutions_live_elsewhere(request, nb
     assert len(exercises) >= 2
     for c in exercises:
         assert "None" in c.source, "an exercise cell starts unanswered"
-        assert [_shown(o) for o in c.outputs][-1:] == [f"{PLACEHOLDER} then run the cell again."], c.source
+        assert [_shown(o) for o in c.outputs][-1:] == [f"{PLACEHOLDER}, then run the cell again."], c.source
     exercises_md = _text(nb, "markdown").split("## Exercises", 1)[1]
     link = f"solutions/{number}_solutions.ipynb"
     assert f"]({link})" in exercises_md, f"the exercises link to {link}"
