@@ -5,13 +5,15 @@ In a notebook, end the cell with ``plt.show()`` to display it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import matplotlib.patheffects as patheffects
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-DIGIT_COLORS = plt.get_cmap("tab10").colors  # 10 distinct colours, one per digit
+DIGIT_COLORS = plt.get_cmap("tab10").colors  # 10 distinct colours, one per digit: RGB tuples in [0, 1]
 
 
 def _as_images(x: np.ndarray, what: str) -> np.ndarray:
@@ -29,24 +31,27 @@ def _as_images(x: np.ndarray, what: str) -> np.ndarray:
     return x
 
 
-def _hide_axes(ax) -> None:
+def _hide_axes(ax: Axes) -> None:
     ax.set_xticks([])
     ax.set_yticks([])
 
 
 def plot_digits(images: np.ndarray, labels: Sequence | None = None, n_cols: int = 10,
                 title: str | None = None, cell_size: float = 1.0) -> Figure:
-    """Show images in a grid, ``n_cols`` per row, optionally captioned with ``labels``.
+    """Show images in a grid, ``n_cols`` per row (row by row), optionally captioned with ``labels``.
 
     Every image is drawn on the same fixed grey scale, 0 (black) to 1 (white), so a faint or
     washed-out image looks faint instead of being stretched to full contrast.
 
     Args:
         images: ``(N, 28, 28)`` or ``(N, 784)``; grey levels in [0, 1], dark background.
-        labels: one caption per image (digits, errors...), or None.
+        labels: one caption per image (digits, errors...), drawn as its axes title, or None.
         n_cols: images per row.
         title: figure title.
         cell_size: inches per image.
+
+    Returns:
+        The Figure: ``ceil(N / n_cols) * n_cols`` axes, row by row; axes ``i < N`` hold image ``i``.
     """
     images = _as_images(images, "images")
     if labels is not None and len(labels) != len(images):
@@ -75,12 +80,20 @@ def plot_image_rows(rows: dict[str, np.ndarray], n: int = 10, title: str | None 
                     captions: Sequence | None = None) -> Figure:
     """Rows of images, one row per entry of ``rows`` (row name -> images), ``n`` columns.
 
+    Rows are drawn top to bottom in the order of ``rows``, each labelled with its name on the left;
+    column ``j`` holds image ``j`` of every row. Every image is drawn on the fixed grey scale
+    0 (black) to 1 (white), as in :func:`plot_digits`: values outside [0, 1] (a linear decoder's
+    or PCA's overshoot) show as black or white rather than dimming every other image.
+
     Args:
         rows: e.g. ``{"original": x, "autoencoder": r1, "PCA": r2}``; each ``(N, 28, 28)`` or
-            ``(N, 784)`` with the same N >= n. Pixels are drawn on one grey scale per figure.
-        n: how many columns (images per row) to show.
+            ``(N, 784)`` with the same N >= n, grey levels in [0, 1].
+        n: how many columns (images per row) to show: the first ``n`` images of each row.
         title: figure title.
         captions: optional text above each of the ``n`` columns (a label, an error...).
+
+    Returns:
+        The Figure: ``len(rows) * n`` axes, row by row.
     """
     if not rows:
         raise ValueError("rows is empty: pass a dict such as {'original': x, 'reconstruction': r}")
@@ -93,12 +106,11 @@ def plot_image_rows(rows: dict[str, np.ndarray], n: int = 10, title: str | None 
         raise ValueError(f"n={n} must be between 1 and the number of images ({count})")
     if captions is not None and len(captions) != n:
         raise ValueError(f"got {len(captions)} captions for n={n} columns; pass one per column")
-    vmax = max(1.0, max(float(x[:n].max()) for x in images.values()))
     height = 1.1 * len(images) + (0.25 if captions is not None else 0.1)
     fig, axes = plt.subplots(len(images), n, figsize=(n * 1.0, height), squeeze=False)
     for row, (name, x) in enumerate(images.items()):
         for j in range(n):
-            axes[row, j].imshow(x[j], cmap="gray", vmin=0, vmax=vmax)
+            axes[row, j].imshow(x[j], cmap="gray", vmin=0, vmax=1)
             _hide_axes(axes[row, j])
         axes[row, 0].set_ylabel(name, fontsize=9)
     if captions is not None:
@@ -117,25 +129,34 @@ def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray, n: 
     """The original lesson's figure: ``n`` originals (top row) over their reconstructions.
 
     Args:
-        originals, reconstructions: ``(N, 28, 28)`` or ``(N, 784)``, same shape, N >= n.
+        originals, reconstructions: ``(N, 28, 28)`` or ``(N, 784)``, same shape, N >= n, grey
+            levels in [0, 1] (drawn on that fixed scale, see :func:`plot_image_rows`).
         n: how many columns (digits) to show.
         title: figure title.
-        row_labels: captions of the two rows.
+        row_labels: captions of the two rows (top, bottom).
         captions: optional text above each of the ``n`` columns (a label, an error...).
+
+    Returns:
+        The Figure: ``2 * n`` axes, the ``n`` originals first.
     """
     return plot_image_rows({row_labels[0]: originals, row_labels[1]: reconstructions}, n=n,
                            title=title, captions=captions)
 
 
-def plot_history(history, metric: str = "loss", title: str | None = None,
+def plot_history(history: Any, metric: str = "loss", title: str | None = None,
                  log_scale: bool = False) -> Figure:
     """Training curves from a Keras ``History`` (or its ``.history`` dict): train and validation.
 
     Args:
-        history: ``model.fit(...)``'s return value, or a dict ``{"loss": [...], "val_loss": [...]}``.
+        history: ``model.fit(...)``'s return value, or a dict ``{"loss": [...], "val_loss": [...]}``
+            with one value per epoch.
         metric: which metric to draw; ``val_<metric>`` is drawn too when present.
         title: axes title.
         log_scale: use a logarithmic y axis.
+
+    Returns:
+        The Figure: x is the epoch (1, 2, ...), y the metric; the training line first (circles),
+        then the validation line (squares, dashed).
     """
     logs = getattr(history, "history", history)
     if not isinstance(logs, dict) or metric not in logs or len(logs[metric]) == 0:
@@ -158,10 +179,10 @@ def plot_history(history, metric: str = "loss", title: str | None = None,
     return fig
 
 
-def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax=None, title: str | None = None,
-                        xlabel: str = "code[0]", ylabel: str = "code[1]", point_size: float = 2.0,
-                        alpha: float = 0.35, label_centroids: bool = True, legend: bool = True,
-                        seed: int = 0):
+def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax: Axes | None = None,
+                        title: str | None = None, xlabel: str = "code[0]", ylabel: str = "code[1]",
+                        point_size: float = 2.0, alpha: float = 0.35, label_centroids: bool = True,
+                        legend: bool = True, seed: int = 0) -> Figure:
     """Scatter 2-D codes coloured by digit (tab10), with a legend of the 10 colours.
 
     The points are drawn in a random order (not digit by digit, which would bury the early
@@ -170,8 +191,8 @@ def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax=None, title: s
     from the others where two labels would overlap (see :func:`spread_labels`).
 
     Args:
-        codes: ``(N, 2)`` points.
-        labels: ``(N,)`` digits 0-9.
+        codes: ``(N, 2)`` points in code units: column 0 on x, column 1 on y.
+        labels: ``(N,)`` digits 0-9; point ``i`` gets the colour ``DIGIT_COLORS[labels[i]]``.
         ax: draw into this Axes (e.g. one panel of a side-by-side figure); a new figure if None.
         title, xlabel, ylabel: text of the axes.
         point_size: marker area in points^2.
@@ -264,12 +285,20 @@ def plot_manifold(decode: Callable[[np.ndarray], np.ndarray], x_range: tuple[flo
                   xlabel: str = "code[0]", ylabel: str = "code[1]") -> Figure:
     """Decode a regular ``n`` x ``n`` grid of 2-D points and tile the images.
 
+    Code ``z = (z0, z1)`` is decoded into the tile centred on ``(z0, z1)`` in axis units: ``z0``
+    grows to the right, ``z1`` upwards, and each image is upright inside its tile. The axis
+    extends half a tile beyond ``x_range`` and ``y_range``, so the outer tiles' centres sit on the
+    ends of the ranges. Grey levels are drawn on the fixed scale 0 (black) to 1 (white).
+
     Args:
-        decode: maps points ``(n*n, 2)`` to images ``(n*n, 784)`` or ``(n*n, 28, 28)``,
-            e.g. ``lambda z: decoder.predict(z, verbose=0)``.
+        decode: maps points ``(n*n, 2)`` (float32) to images ``(n*n, 784)`` or ``(n*n, 28, 28)``
+            with grey levels in [0, 1], e.g. ``lambda z: decoder.predict(z, verbose=0)``.
         x_range, y_range: ``(low, high)`` of the grid in code units; the top row is ``high`` in y.
         n: points per side.
-        title, xlabel, ylabel: text of the axes.
+        title, xlabel, ylabel: text of the axes (``xlabel`` names ``z0``, ``ylabel`` ``z1``).
+
+    Returns:
+        The Figure: one axes holding one image, ``(n * side, n * side)`` pixels.
     """
     if n < 2:
         raise ValueError(f"n must be at least 2, got {n}")
@@ -284,9 +313,11 @@ def plot_manifold(decode: Callable[[np.ndarray], np.ndarray], x_range: tuple[flo
         raise ValueError(f"decode returned {len(images)} images for {n * n} points")
     side = images.shape[1]
     canvas = images.reshape(n, n, side, side).transpose(0, 2, 1, 3).reshape(n * side, n * side)
+    half_x = (x_range[1] - x_range[0]) / (n - 1) / 2  # half a tile, in code units
+    half_y = (y_range[1] - y_range[0]) / (n - 1) / 2
     fig, ax = plt.subplots(figsize=(6, 6))
-    ax.imshow(canvas, cmap="gray", vmin=0, vmax=1,
-              extent=(x_range[0], x_range[1], y_range[0], y_range[1]), aspect="auto")
+    ax.imshow(canvas, cmap="gray", vmin=0, vmax=1, origin="upper", aspect="auto",
+              extent=(x_range[0] - half_x, x_range[1] + half_x, y_range[0] - half_y, y_range[1] + half_y))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title or f"decoder outputs on a {n}x{n} grid of codes")
@@ -298,7 +329,19 @@ def plot_histograms(values: dict[str, np.ndarray], bins: int = 50, xlabel: str =
                     title: str | None = None, value_range: tuple[float, float] | None = None) -> Figure:
     """One histogram panel per entry of ``values`` (name -> array of any shape), side by side.
 
-    The y axis is the share of values in each bin (0-1), so panels of different sizes compare.
+    The y axis is the share of values in each bin (0-1), so panels of different sizes compare:
+    each bar's height is (values in the bin) / (all values of that entry), and a panel's heights
+    sum to 1 (less only when ``value_range`` leaves values out; they still count in the total).
+
+    Args:
+        values: panel title -> values, any shape (flattened); panels left to right in this order.
+        bins: number of equal-width bins per panel.
+        xlabel: x-axis label of every panel (the values' unit).
+        title: figure title.
+        value_range: ``(low, high)`` of the bins; by default each panel's own min and max.
+
+    Returns:
+        The Figure: one axes per entry.
     """
     if not values:
         raise ValueError("values is empty: pass a dict such as {'glorot': array, 'normal': array}")
@@ -318,7 +361,17 @@ def plot_histograms(values: dict[str, np.ndarray], bins: int = 50, xlabel: str =
 
 
 def plot_per_digit(values: Sequence[float], ylabel: str, title: str | None = None) -> Figure:
-    """Bar chart of one value per digit 0-9 (e.g. mean reconstruction error), in the digit colours."""
+    """Bar chart of one value per digit 0-9 (e.g. mean reconstruction error), in the digit colours.
+
+    Args:
+        values: ``(10,)``, the value of digit 0 first; bar ``d`` sits at x = d with height
+            ``values[d]`` and colour ``DIGIT_COLORS[d]``.
+        ylabel: y-axis label (the values' meaning and unit).
+        title: axes title.
+
+    Returns:
+        The Figure.
+    """
     values = np.asarray(values, dtype=np.float64)
     if values.shape != (10,):
         raise ValueError(f"need one value per digit, shape (10,), got {values.shape}")
@@ -338,6 +391,12 @@ def plot_codes(codes: np.ndarray, labels: Sequence | None = None, title: str | N
                sort_units: bool = False, ylabel: str | None = None, centered: bool = False) -> Figure:
     """Heat map of code vectors: one row per image ``(N, code_size)``, one column per code unit.
 
+    Row ``i`` of ``codes`` is drawn as the ``i``-th row from the top, with ``labels[i]`` on its left.
+    The colour scale is fixed by the data, not left to matplotlib: from ``min(0, lowest value)``
+    to the highest value (viridis), so a unit at 0 (an inactive ReLU) is the darkest colour of
+    non-negative codes; with ``centered``, from ``-m`` to ``m`` (``m`` the largest absolute
+    difference), so white means 0.
+
     Args:
         codes: ``(N, code_size)``, e.g. codes of a few images or the mean code of each digit.
         labels: one row label per code (digits...), or None for row numbers.
@@ -348,6 +407,9 @@ def plot_codes(codes: np.ndarray, labels: Sequence | None = None, title: str | N
         ylabel: y-axis label (default: "digit" with labels, else "image").
         centered: draw each unit's difference from its mean over the rows, on a red-blue scale
             centred at 0 (what makes one row, e.g. one digit, different from the others).
+
+    Returns:
+        The Figure: the heat map's axes first, then its colour bar.
     """
     codes = np.asarray(codes, dtype=np.float64)
     if codes.ndim != 2 or len(codes) == 0:
@@ -363,7 +425,9 @@ def plot_codes(codes: np.ndarray, labels: Sequence | None = None, title: str | N
         vmax = max(float(np.abs(codes).max()), 1e-12)
         im = ax.imshow(codes, aspect="auto", cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest")
     else:
-        im = ax.imshow(codes, aspect="auto", cmap="viridis", interpolation="nearest")
+        vmin = min(0.0, float(codes.min()))
+        vmax = max(float(codes.max()), vmin + 1e-12)
+        im = ax.imshow(codes, aspect="auto", cmap="viridis", vmin=vmin, vmax=vmax, interpolation="nearest")
     ax.set_xlabel("code unit (sorted)" if sort_units else "code unit")
     ax.set_yticks(np.arange(len(codes)))
     ax.set_yticklabels([str(v) for v in labels] if labels is not None else np.arange(len(codes)))
@@ -378,7 +442,14 @@ def plot_codes(codes: np.ndarray, labels: Sequence | None = None, title: str | N
 def unit_order(codes: np.ndarray) -> np.ndarray:
     """Column order for :func:`plot_codes`: units grouped by the row where they are highest
     (row 0's units first), and within a group from the most to the least selective unit
-    (highest value minus the unit's mean over rows)."""
+    (highest value minus the unit's mean over rows).
+
+    Args:
+        codes: ``(N, code_size)``.
+
+    Returns:
+        ``(code_size,)`` column indices, a permutation of ``range(code_size)``.
+    """
     codes = np.asarray(codes, dtype=np.float64)
     top = codes.argmax(axis=0)
     selectivity = codes.max(axis=0) - codes.mean(axis=0)
@@ -387,8 +458,11 @@ def unit_order(codes: np.ndarray) -> np.ndarray:
 
 def plot_grouped_bars(values: dict[str, Sequence[float]], groups: Sequence[str], ylabel: str,
                       title: str | None = None, ylim: tuple[float, float] | None = None,
-                      log_scale: bool = False, ax=None, legend: bool = True) -> Figure:
+                      log_scale: bool = False, ax: Axes | None = None, legend: bool = True) -> Figure:
     """Grouped bar chart: one colour per series (``values`` key), one cluster per group.
+
+    Group ``g`` is the cluster centred at x = g (its name as the tick label); inside it the series'
+    bars stand left to right in the order of ``values``.
 
     Args:
         values: series name -> one value per group, e.g. {"raw pixels": [0.72, 0.86, 0.92]}.
@@ -428,15 +502,30 @@ def plot_grouped_bars(values: dict[str, Sequence[float]], groups: Sequence[str],
     return fig
 
 
+def _auroc(fpr: np.ndarray, tpr: np.ndarray) -> float:
+    """Area under the ROC curve through the points ``(fpr[i], tpr[i])``, by trapezoids."""
+    order = np.lexsort((tpr, fpr))  # by fpr, ties by tpr: the order roc_curve returns
+    fpr, tpr = fpr[order], tpr[order]
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
+
+
 def plot_roc_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str | None = None,
                     mark_fpr: float | None = None) -> Figure:
     """ROC curves, one per entry of ``curves`` (name -> (false-positive rates, true-positive rates)).
 
+    x is the false-positive rate, y the true-positive rate; each curve's legend entry reads
+    ``"<name> (AUROC 0.xxx)"``, its area under the curve (trapezoids, as ``sklearn.metrics.auc``).
+    The dashed diagonal from (0, 0) to (1, 1) is a random score ("chance", AUROC 0.5).
+
     Args:
         curves: e.g. ``{"autoencoder": (fpr, tpr), "PCA": (fpr, tpr)}`` as from
-            ``sklearn.metrics.roc_curve``; each a pair of equal-length arrays in [0, 1].
+            ``sklearn.metrics.roc_curve``; each a pair of equal-length arrays in [0, 1],
+            ``fpr`` non-decreasing.
         title: axes title.
         mark_fpr: draw a dotted vertical line at this false-positive rate (an operating point).
+
+    Returns:
+        The Figure.
     """
     if not curves:
         raise ValueError("curves is empty: pass a dict such as {'autoencoder': (fpr, tpr)}")
@@ -448,7 +537,7 @@ def plot_roc_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str
         if fpr.shape != tpr.shape or fpr.size < 2:
             raise ValueError(f"curves[{name!r}]: fpr and tpr need the same length >= 2, "
                              f"got {fpr.size} and {tpr.size}")
-        ax.plot(fpr, tpr, label=name)
+        ax.plot(fpr, tpr, label=f"{name} (AUROC {_auroc(fpr, tpr):.3f})")
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="chance")
     if mark_fpr is not None:
         ax.axvline(mark_fpr, color="black", linestyle=":", linewidth=1)
@@ -469,10 +558,19 @@ def plot_score_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: 
                           bins: int = 60, log_x: bool = True) -> Figure:
     """Overlaid histograms of the scores of normal and anomalous images, each summing to 1.
 
+    Both histograms share ``bins`` bins spanning all scores (equal widths on the drawn axis: log
+    spaced when ``log_x``); a bar's height is the share of that group's images in the bin, so the
+    heights of each group sum to 1 whatever the group sizes. The normal images are drawn first, in
+    ``DIGIT_COLORS[0]`` (blue), the anomalies in ``DIGIT_COLORS[1]`` (orange); the legend names
+    each with its number of images.
+
     Args:
         normal, anomalous: 1-D arrays of scores (higher = more anomalous), positive when ``log_x``.
-        threshold: draw the decision threshold as a vertical line.
+        threshold: draw the decision threshold as a vertical dashed line at this score.
         xlabel, title: axes text; ``bins``: number of bins; ``log_x``: logarithmic score axis.
+
+    Returns:
+        The Figure.
     """
     normal = np.asarray(normal, dtype=np.float64).ravel()
     anomalous = np.asarray(anomalous, dtype=np.float64).ravel()
