@@ -208,14 +208,17 @@ def test_notebook_kl_by_hand_and_fresh_noise(nb):
     _assert_fresh_noise(nb["Sampling"](seed=1))
 
 
-def test_notebook_vae_lists_each_metric_once_and_loss_is_their_sum(nb):
+@pytest.mark.parametrize("copy", ["notebook 08", "course_utils.models"])
+def test_vae_lists_each_metric_once_and_loss_is_their_sum(nb, copy):
     """Each metric once, and loss = reconstruction + KL per epoch even with an uneven last batch
-    (70 images in batches of 32: 32 + 32 + 6)."""
+    (70 images in batches of 32: 32 + 32 + 6), for the notebook's VAE and the tested copy."""
     seed_everything(0)
-    encoder, decoder = nb["build_vae_parts"](hidden_sizes=(16,), latent_dim=2, seed=0)
+    build_parts, model_class = ((nb["build_vae_parts"], nb["VAE"]) if copy == "notebook 08"
+                                else (build_vae_parts, VAE))
+    encoder, decoder = build_parts(hidden_sizes=(16,), latent_dim=2, seed=0)
     inputs = keras.Input(shape=(784,))
     z_mean, z_log_var, z = encoder(inputs)
-    vae = nb["VAE"](inputs, [decoder(z), z_mean, z_log_var])
+    vae = model_class(inputs, [decoder(z), z_mean, z_log_var])
     vae.compile(optimizer="adam")
     names = [m.name for m in vae.metrics]
     assert sorted(names) == ["kl", "loss", "reconstruction"], names
