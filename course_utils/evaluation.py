@@ -40,7 +40,9 @@ def knn_accuracy(train_codes: np.ndarray, train_labels: np.ndarray,
     """Accuracy (0-1) of a k-nearest-neighbour classifier fitted on training codes.
 
     A simple score of how well a latent space separates the digits: codes
-    ``(N, d)`` of the same digit should have neighbours of the same digit.
+    ``(N, d)`` of the same digit should have neighbours of the same digit. Each test
+    code ``(M, d)`` gets the majority label of its ``k`` nearest training codes
+    (Euclidean, unweighted votes; a tie goes to the smallest label).
     """
     if len(train_codes) != len(train_labels) or len(test_codes) != len(test_labels):
         raise ValueError("each code array needs exactly one label per row")
@@ -74,6 +76,21 @@ def scale_features(train_features: np.ndarray, test_features: np.ndarray
     return (train - mean) / scale, (test - mean) / scale
 
 
+def c_selection_split(labels: np.ndarray, folds: int = 3) -> StratifiedKFold | PredefinedSplit:
+    """The cross-validation that :func:`logistic_accuracy` chooses C with, given the labelled
+    rows' ``labels``, shape (N,).
+
+    Up to 10,000 rows: ``folds`` stratified folds, shuffled with seed 0 (fewer when the rarest class
+    has fewer rows, never under 2). Above that: one split that trains on the first N - 5,000 rows and
+    validates on the last 5,000.
+    """
+    labels = np.asarray(labels)
+    if len(labels) <= 10_000:
+        smallest_class = int(np.bincount(np.unique(labels, return_inverse=True)[1]).min())
+        return StratifiedKFold(n_splits=max(min(folds, smallest_class), 2), shuffle=True, random_state=0)
+    return PredefinedSplit(np.where(np.arange(len(labels)) < len(labels) - 5_000, -1, 0))
+
+
 def logistic_accuracy(train_features: np.ndarray, train_labels: np.ndarray,
                       test_features: np.ndarray, test_labels: np.ndarray,
                       Cs=LOGISTIC_CS, folds: int = 3, max_iter: int = 100) -> LogisticResult:
@@ -81,10 +98,15 @@ def logistic_accuracy(train_features: np.ndarray, train_labels: np.ndarray,
 
     The same rule for every input: :func:`scale_features` (one scale per input, no whitening), then
     the L2 strength ``C`` from ``Cs`` with the best cross-validated accuracy on the *training*
-    (labelled) rows: ``folds`` stratified folds for up to 10,000 rows, one split (the last 5,000 rows held
-    out) above that. The model is refitted on all labelled rows with that C; the test rows are used
-    once, for the returned accuracy. lbfgs stops after ``max_iter`` iterations; that warning is
-    silenced because the accuracy, not the optimum, is what we compare.
+    (labelled) rows (:func:`c_selection_split`: ``folds`` stratified folds for up to 10,000 rows,
+    one split with the last 5,000 rows held out above that). The model is refitted on all labelled
+    rows with that C; the test rows are used once, for the returned accuracy: neither the scaling
+    nor C depends on them. lbfgs stops after ``max_iter`` iterations; that warning is silenced
+    because the accuracy, not the optimum, is what we compare.
+
+    Args:
+        train_features, test_features: ``(N, ...)`` rows of any features (flattened here).
+        train_labels, test_labels: ``(N,)`` class labels.
 
     Returns:
         ``LogisticResult(accuracy, C, seconds)``.
@@ -95,12 +117,7 @@ def logistic_accuracy(train_features: np.ndarray, train_labels: np.ndarray,
     train, test = scale_features(np.asarray(train_features).reshape(len(train_features), -1),
                                  np.asarray(test_features).reshape(len(test_features), -1))
     labels = np.asarray(train_labels)
-    if len(train) <= 10_000:
-        smallest_class = int(np.bincount(np.unique(labels, return_inverse=True)[1]).min())
-        cv = StratifiedKFold(n_splits=max(min(folds, smallest_class), 2), shuffle=True, random_state=0)
-    else:
-        cv = PredefinedSplit(np.where(np.arange(len(train)) < len(train) - 5_000, -1, 0))
-    model = LogisticRegressionCV(Cs=list(Cs), cv=cv, max_iter=max_iter)
+    model = LogisticRegressionCV(Cs=list(Cs), cv=c_selection_split(labels, folds), max_iter=max_iter)
     # One BLAS thread: these small fits gain nothing from more, and threads that spin-wait on a
     # busy machine can make them a hundred times slower.
     with warnings.catch_warnings(), threadpool_limits(limits=1):

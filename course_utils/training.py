@@ -2,12 +2,16 @@
 
 Notebook 03 trains the original lesson's autoencoder and saves it; later notebooks
 call :func:`load_or_train`, which loads the saved file (Keras safe mode) or, when the
-file is missing or was made by a different recipe, trains it again with the same
-code and seed. Either way the weights are the same, so every notebook runs
-standalone and prints the same numbers.
+file is missing or stale, trains it again with the same code and seed. A saved model is
+stale when its JSON stamp differs from the current one: another recipe, other library
+versions, or other source code of the functions and classes that build and train it
+(a SHA-256 of their source, :func:`code_digest`). Either way the weights are the same,
+so every notebook runs standalone and prints the same numbers.
 """
 from __future__ import annotations
 
+import hashlib
+import inspect
 import json
 import os
 import time
@@ -18,7 +22,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_utils.models import build_dense_autoencoder
+from course_utils import models
 
 MODEL_DIR_VAR = "COURSE_MODEL_DIR"
 DEFAULT_MODEL_DIR = "saved_models"
@@ -82,7 +86,7 @@ def train_recipe(recipe: Recipe, x_train: np.ndarray, x_val: np.ndarray
     Returns ``(encoder, decoder, autoencoder, history)``.
     """
     seed_everything(recipe.seed)
-    encoder, decoder, autoencoder = build_dense_autoencoder(
+    encoder, decoder, autoencoder = models.build_dense_autoencoder(
         input_dim=x_train.shape[1], hidden_sizes=recipe.hidden_sizes,
         activation=recipe.activation, code_activation=recipe.code_activation)
     compile_autoencoder(autoencoder, recipe.learning_rate)
@@ -92,17 +96,51 @@ def train_recipe(recipe: Recipe, x_train: np.ndarray, x_val: np.ndarray
 
 
 def model_dir() -> Path:
-    """Folder for trained models: ``$COURSE_MODEL_DIR`` or ``./saved_models`` (git-ignored)."""
-    return Path(os.environ.get(MODEL_DIR_VAR, DEFAULT_MODEL_DIR))
+    """Folder for trained models: ``$COURSE_MODEL_DIR``, or ``saved_models`` (git-ignored) beside
+    the lessons: ``./saved_models`` from ``notebooks/``, ``../saved_models`` from
+    ``notebooks/solutions/``, so the solutions reuse the models the lessons saved."""
+    if os.environ.get(MODEL_DIR_VAR):
+        return Path(os.environ[MODEL_DIR_VAR])
+    here = Path.cwd()
+    return (here.parent if here.name == "solutions" else here) / DEFAULT_MODEL_DIR
 
 
-def _stamp(recipe: Recipe) -> dict:
-    """What a saved model must match to be reused: the recipe and the library versions."""
-    return {"recipe": asdict(recipe), "keras": keras.__version__, "tensorflow": tf.__version__}
+def training_code(recipe: Recipe | VAERecipe) -> list[object]:
+    """The course functions and classes whose source determines the model ``recipe`` trains.
+
+    Looked up when called, so a replaced (patched, edited and reloaded) function counts. For a
+    :class:`Recipe`: the seeding, compiling, training and building functions; for a
+    :class:`VAERecipe`: the seeding and training functions, the VAE builders, the sampling layer,
+    the model class and its loss. ``tests/test_training.py`` checks that every course function
+    or class these call is listed here.
+    """
+    if isinstance(recipe, VAERecipe):
+        return [seed_everything, train_vae_recipe, models.build_vae, models.build_vae_parts,
+                models.Sampling, models.VAE, models.vae_loss_terms]
+    return [seed_everything, compile_autoencoder, train_recipe, models.build_dense_autoencoder]
 
 
-def save_trained(recipe: Recipe, autoencoder: keras.Model) -> Path:
-    """Save ``autoencoder`` as ``<model_dir>/<name>.keras`` with a JSON stamp of its recipe."""
+def code_digest(recipe: Recipe | VAERecipe) -> str:
+    """SHA-256 (64 hex digits) of the source code of :func:`training_code`, in that order.
+
+    Any edit to that code (even a comment) changes the digest, so the model is trained again.
+    """
+    digest = hashlib.sha256()
+    for obj in training_code(recipe):
+        digest.update(f"{obj.__module__}.{obj.__qualname__}\n{inspect.getsource(obj)}\n".encode())
+    return digest.hexdigest()
+
+
+def _stamp(recipe: Recipe | VAERecipe) -> dict:
+    """What a saved model must match to be reused: the recipe, the digest of the code that
+    builds and trains it (:func:`code_digest`) and the library versions."""
+    return {"recipe": asdict(recipe), "code_sha256": code_digest(recipe),
+            "keras": keras.__version__, "tensorflow": tf.__version__}
+
+
+def save_trained(recipe: Recipe | VAERecipe, autoencoder: keras.Model) -> Path:
+    """Save ``autoencoder`` as ``<model_dir>/<name>.keras`` with a JSON stamp (:func:`_stamp`):
+    its recipe, the digest of its training code and the library versions."""
     folder = model_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{recipe.name}.keras"
@@ -111,8 +149,9 @@ def save_trained(recipe: Recipe, autoencoder: keras.Model) -> Path:
     return path
 
 
-def is_fresh(recipe: Recipe) -> bool:
-    """True when a saved model exists and was trained by exactly this recipe and these versions."""
+def is_fresh(recipe: Recipe | VAERecipe) -> bool:
+    """True when a saved model exists and was trained by exactly this recipe, with the current
+    source of its training code (:func:`code_digest`) and these library versions."""
     path = model_dir() / f"{recipe.name}.keras"
     stamp = path.with_suffix(".json")
     if not (path.is_file() and stamp.is_file()):
@@ -169,28 +208,39 @@ class VAERecipe:
 VAE_2D = VAERecipe(name="vae_2d")
 
 
+def train_vae_recipe(recipe: VAERecipe, x_train: np.ndarray, x_val: np.ndarray
+                     ) -> tuple[keras.Model, keras.Model, models.VAE, keras.callbacks.History]:
+    """Build and train the VAE of ``recipe`` from scratch on flattened images in [0, 1], shape (N, 784).
+
+    Returns ``(encoder, decoder, vae, history)``; the loss in ``history`` is in nats per image.
+    """
+    seed_everything(recipe.seed)
+    encoder, decoder, vae = models.build_vae(input_dim=x_train.shape[1], hidden_sizes=recipe.hidden_sizes,
+                                             latent_dim=recipe.latent_dim, seed=recipe.seed)
+    vae.compile(optimizer=keras.optimizers.Adam(learning_rate=recipe.learning_rate))
+    history = vae.fit(x_train, epochs=recipe.epochs, batch_size=recipe.batch_size,
+                      validation_data=(x_val,), verbose=0)
+    return encoder, decoder, vae, history
+
+
 def load_or_train_vae(recipe: VAERecipe, x_train: np.ndarray, x_val: np.ndarray
                       ) -> tuple[keras.Model, keras.Model, keras.Model, str]:
     """Load the VAE trained by ``recipe``, or train and save it if missing or stale.
 
-    Like :func:`load_or_train`: ``<model_dir>/<name>.keras`` with a JSON stamp of the recipe,
-    loaded in Keras' safe mode. Returns ``(encoder, decoder, vae, how)``: the encoder maps images
-    to ``[z_mean, z_log_var, z]``, the decoder codes to pixel probabilities.
+    Like :func:`load_or_train`: ``<model_dir>/<name>.keras`` with a JSON stamp of the recipe, the
+    digest of its training code and the library versions, loaded in Keras' safe mode; trained by
+    :func:`train_vae_recipe`. ``x_train``, ``x_val``: flattened images in [0, 1], ``(N, 784)``, used
+    only when training. Returns ``(encoder, decoder, vae, how)``: the encoder maps images to
+    ``[z_mean, z_log_var, z]``, each ``(N, latent_dim)``, the decoder codes to pixel probabilities
+    ``(N, 784)``; ``how`` is ``"loaded"`` or ``"trained in 12.3 s"``.
     """
-    from course_utils.models import build_vae
-
     path = model_dir() / f"{recipe.name}.keras"
     if is_fresh(recipe):
         vae = keras.models.load_model(path, safe_mode=True)
         how = "loaded"
     else:
         start = time.perf_counter()
-        seed_everything(recipe.seed)
-        _, _, vae = build_vae(input_dim=x_train.shape[1], hidden_sizes=recipe.hidden_sizes,
-                              latent_dim=recipe.latent_dim, seed=recipe.seed)
-        vae.compile(optimizer=keras.optimizers.Adam(learning_rate=recipe.learning_rate))
-        vae.fit(x_train, epochs=recipe.epochs, batch_size=recipe.batch_size,
-                validation_data=(x_val,), verbose=0)
+        _, _, vae, _ = train_vae_recipe(recipe, x_train, x_val)
         save_trained(recipe, vae)
         how = f"trained in {time.perf_counter() - start:.1f} s"
     return vae.get_layer("vae_encoder"), vae.get_layer("vae_decoder"), vae, how
@@ -199,11 +249,11 @@ def load_or_train_vae(recipe: VAERecipe, x_train: np.ndarray, x_val: np.ndarray
 class EpochTimer(keras.callbacks.Callback):
     """Records wall-clock seconds per epoch in ``self.seconds`` (a list of floats)."""
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict | None = None) -> None:
         self.seconds: list[float] = []
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._start = time.perf_counter()
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         self.seconds.append(time.perf_counter() - self._start)

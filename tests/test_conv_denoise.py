@@ -158,7 +158,7 @@ def test_conv_checker_reports_a_model_that_cannot_predict(digits, monkeypatch):
     assert not fb.passed and "could not reconstruct" in fb.message
 
 
-@pytest.mark.skipif(not os.environ.get("COURSE_DATA_DIR"), reason="needs MNIST ($COURSE_DATA_DIR)")
+@pytest.mark.usefixtures("real_mnist_dir")  # skips without the real MNIST; fails under COURSE_REQUIRE_DATA=1
 def test_conv_checker_passes_the_solution():
     from course_utils.data import load_mnist
 

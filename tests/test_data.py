@@ -1,32 +1,133 @@
-import os
+"""Loading MNIST: pixels, shapes and labels exactly as documented, every broken file explained,
+and the real file checked when it is there.
+
+The fake arrays (``tests/conftest.py``) have labels in a random order and images that show their
+own label in row 0, with pixels 0 and 255 in every image: scaling by the wrong number, labels
+from the other end or reversed, and images flattened in the wrong order all fail here.
+"""
 import zipfile
 
 import numpy as np
 import pytest
 
 from course_utils import data
-from course_utils.data import MnistDataError, load_mnist
+from course_utils.data import MnistDataError, balanced_subset, load_mnist
 
 
-def test_shapes_dtypes_and_ranges(data_dir):
+def test_the_fake_data_can_expose_mix_ups(fake_arrays, shown_labels):
+    for split in ("train", "test"):
+        x, y = fake_arrays[f"x_{split}"], fake_arrays[f"y_{split}"]
+        np.testing.assert_array_equal(shown_labels(x), y)
+        assert (np.bincount(y) == len(y) // 10).all()
+        assert not np.array_equal(y[:100], y[-100:]) and not np.array_equal(y, y[::-1])
+        assert not np.array_equal(y[:100], np.arange(100) % 10)
+        assert (x.min(axis=(1, 2)) == 0).all() and (x.max(axis=(1, 2)) == 255).all()
+
+
+def test_shapes_dtypes_and_ranges(fake_data_dir):
     (x_train, y_train), (x_test, y_test) = load_mnist()
     assert x_train.shape == (60_000, 28, 28) and x_test.shape == (10_000, 28, 28)
-    assert x_train.dtype == np.float32 and 0.0 <= x_train.min() and x_train.max() <= 1.0
     assert y_train.shape == (60_000,) and y_train.dtype == np.uint8
+    assert y_test.shape == (10_000,) and y_test.dtype == np.uint8
     assert set(np.unique(y_test)) == set(range(10))
 
 
-def test_options_flatten_unscaled_and_subset(data_dir, fake_arrays):
-    (x_train, y_train), (x_test, _) = load_mnist(scale=False, flatten=True, n_train=100, n_test=7)
-    assert x_train.shape == (100, 784) and x_train.dtype == np.uint8
-    assert x_test.shape == (7, 784)
-    np.testing.assert_array_equal(x_train[3], fake_arrays["x_train"][3].ravel())
-    np.testing.assert_array_equal(y_train, fake_arrays["y_train"][:100])
+def test_scaling_divides_by_255_into_float32(fake_data_dir, fake_arrays):
+    (x_train, _), (x_test, _) = load_mnist()
+    for x, raw in ((x_train, fake_arrays["x_train"]), (x_test, fake_arrays["x_test"])):
+        assert x.dtype == np.float32
+        assert x.min() == 0.0 and x.max() == 1.0  # 255 / 256 would give a maximum of 0.996
+        np.testing.assert_allclose(x[:500] * 255.0, raw[:500], atol=1e-4)
 
 
-def test_subset_out_of_range_is_explained(data_dir):
-    with pytest.raises(ValueError, match="n_train=0 is out of range"):
-        load_mnist(n_train=0)
+def test_unscaled_pixels_are_the_files_bytes(fake_data_dir, fake_arrays):
+    (x_train, y_train), (x_test, y_test) = load_mnist(scale=False)
+    assert x_train.dtype == x_test.dtype == np.uint8
+    for key, array in (("x_train", x_train), ("y_train", y_train), ("x_test", x_test), ("y_test", y_test)):
+        np.testing.assert_array_equal(array, fake_arrays[key], err_msg=key)
+
+
+@pytest.mark.parametrize("scale", [True, False])
+def test_flattening_is_row_major(fake_data_dir, fake_arrays, scale):
+    (flat, _), (flat_test, _) = load_mnist(scale=scale, flatten=True, n_train=50, n_test=20)
+    (images, _), _ = load_mnist(scale=scale, n_train=50, n_test=20)
+    assert flat.shape == (50, 784) and flat_test.shape == (20, 784) and flat.dtype == images.dtype
+    np.testing.assert_array_equal(flat, images.reshape(50, 784))
+    for row, col in ((0, 5), (3, 27), (27, 0), (14, 9)):
+        np.testing.assert_array_equal(flat[:, 28 * row + col], images[:, row, col])
+    raw = fake_arrays["x_test"][:20].reshape(20, -1)
+    np.testing.assert_array_equal(flat_test, raw / np.float32(255) if scale else raw)
+
+
+@pytest.mark.parametrize("scale, flatten, n_train, n_test", [
+    (True, False, None, None), (False, True, None, None), (True, True, 100, 7), (False, False, 1, 10_000),
+    (True, False, 60_000, 1),
+])
+def test_labels_line_up_with_their_images(fake_data_dir, fake_arrays, shown_labels, scale, flatten, n_train, n_test):
+    (x_train, y_train), (x_test, y_test) = load_mnist(scale=scale, flatten=flatten, n_train=n_train, n_test=n_test)
+    for split, x, y, n in (("train", x_train, y_train, n_train), ("test", x_test, y_test, n_test)):
+        n = len(fake_arrays[f"y_{split}"]) if n is None else n
+        assert len(x) == len(y) == n
+        np.testing.assert_array_equal(y, fake_arrays[f"y_{split}"][:n], err_msg=f"y_{split}: the first {n} labels")
+        np.testing.assert_array_equal(shown_labels(x), y, err_msg=f"x_{split} and y_{split} are out of step")
+        raw = fake_arrays[f"x_{split}"][:n]
+        for rows in (slice(None, 500), slice(-500, None)):  # both ends of the subset
+            np.testing.assert_array_equal(x[rows].reshape(raw[rows].shape),
+                                          raw[rows] / np.float32(255) if scale else raw[rows],
+                                          err_msg=f"the first {n} images")
+
+
+@pytest.mark.parametrize("n_train", [0, 60_001, -5])
+def test_subset_out_of_range_is_explained(fake_data_dir, n_train):
+    with pytest.raises(ValueError, match=f"n_train={n_train} is out of range"):
+        load_mnist(n_train=n_train)
+
+
+# --- balanced_subset --------------------------------------------------------------------------
+
+def _labels(n: int = 1_000) -> np.ndarray:
+    """``n`` labels, each digit ``n // 10`` times, in a seeded random order."""
+    return np.random.default_rng(3).permutation(np.arange(n) % 10)
+
+
+def test_balanced_subset_takes_per_class_of_each_digit_once():
+    labels = _labels()
+    idx = balanced_subset(labels, 7, seed=1)
+    assert idx.shape == (70,) and np.issubdtype(idx.dtype, np.integer)
+    assert len(set(idx.tolist())) == 70, "an index is repeated"
+    assert (np.diff(idx) > 0).all() and 0 <= idx.min() and idx.max() < len(labels)
+    np.testing.assert_array_equal(np.bincount(labels[idx], minlength=10), [7] * 10)
+
+
+def test_balanced_subset_can_take_every_example_of_a_digit():
+    labels = np.r_[_labels(), [3] * 5]
+    labels[labels == 3] = 0
+    labels[-5:] = 3  # only five 3s, at the very end
+    idx = balanced_subset(labels, 5, seed=0)
+    np.testing.assert_array_equal(idx[labels[idx] == 3], np.arange(len(labels) - 5, len(labels)))
+    np.testing.assert_array_equal(np.bincount(labels[idx], minlength=10), [5] * 10)
+    with pytest.raises(ValueError, match="only 5 examples of digit 3, cannot take 6"):
+        balanced_subset(labels, 6)
+
+
+def test_balanced_subset_is_a_seeded_draw_from_the_whole_range():
+    labels = _labels()
+    idx = balanced_subset(labels, 7, seed=1)
+    np.testing.assert_array_equal(idx, balanced_subset(labels, 7, seed=1))
+    np.testing.assert_array_equal(balanced_subset(list(labels), 7, seed=1), idx)
+    assert not np.array_equal(idx, balanced_subset(labels, 7, seed=2))
+    assert idx.min() < 100 and idx.max() >= 900, "the draw must come from the whole range, not one end"
+    for digit in range(10):
+        candidates = np.flatnonzero(labels == digit)
+        picked = idx[labels[idx] == digit]
+        assert not np.array_equal(picked, candidates[:7]) and not np.array_equal(picked, candidates[-7:])
+
+
+def test_balanced_subset_picks_images_of_their_labels(fake_data_dir, shown_labels):
+    (x_train, y_train), _ = load_mnist(n_train=2_000)
+    idx = balanced_subset(y_train, 10, seed=0)
+    np.testing.assert_array_equal(shown_labels(x_train[idx]), y_train[idx])
+    np.testing.assert_array_equal(np.bincount(shown_labels(x_train[idx]), minlength=10), [10] * 10)
 
 
 def _assert_clear(exc_info, path, *words):
@@ -81,7 +182,11 @@ def test_missing_key(data_dir, fake_arrays):
 @pytest.mark.parametrize("key, bad, words", [
     ("x_train", np.zeros((60_000, 784), np.uint8), ["x_train", "(60000, 28, 28)"]),
     ("x_test", np.zeros((10_000, 28, 28), np.float32), ["x_test", "uint8"]),
+    ("x_test", np.zeros((10_000, 28, 28), np.uint8), ["x_test", "all zeros"]),
     ("y_train", np.full(60_000, 11, np.uint8), ["y_train", "0-9"]),
+    ("y_train", np.r_[np.zeros(59_999, np.uint8), [10]].astype(np.uint8), ["y_train", "0-9", "0..10"]),
+    ("y_test", np.r_[np.zeros(9_999, np.int64), [-1]], ["y_test", "0-9", "-1..0"]),
+    ("y_test", np.zeros(10_000, np.float32), ["y_test", "0-9", "float32"]),
     ("y_test", np.zeros(9_999, np.uint8), ["y_test", "(10000,)"]),
 ])
 def test_wrong_arrays(data_dir, fake_arrays, key, bad, words):
@@ -154,7 +259,7 @@ def test_failed_download_gets_the_clear_error(monkeypatch):
         assert words in msg, msg
 
 
-def test_cli_verifies_and_copies(data_dir, tmp_path_factory, capsys):
+def test_cli_verifies_and_copies(fake_data_dir, fake_arrays, tmp_path_factory, capsys):
     target = tmp_path_factory.mktemp("classroom")
     assert data.main(["--copy-to", str(target)]) == 0
     out = capsys.readouterr().out
@@ -162,7 +267,8 @@ def test_cli_verifies_and_copies(data_dir, tmp_path_factory, capsys):
     with zipfile.ZipFile(target / "mnist.npz") as z:
         assert sorted(z.namelist()) == sorted(f"{k}.npy" for k in data.KEYS)
     with np.load(target / "mnist.npz", allow_pickle=False) as npz:
-        assert npz["x_train"].shape == (60_000, 28, 28)
+        for key in data.KEYS:
+            np.testing.assert_array_equal(npz[key], fake_arrays[key], err_msg=key)
 
 
 def test_cli_reports_bad_file(data_dir, capsys):
@@ -171,20 +277,53 @@ def test_cli_reports_bad_file(data_dir, capsys):
     assert "ERROR" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not os.environ.get("COURSE_DATA_DIR"), reason="needs the real MNIST (COURSE_DATA_DIR)")
-def test_real_mnist_matches_published_facts():
+# --- the real file: skipped without COURSE_DATA_DIR, failed instead under COURSE_REQUIRE_DATA=1 ----
+
+def test_real_mnist_matches_published_facts(real_mnist_dir):
     (x_train, y_train), (x_test, y_test) = load_mnist(scale=False)
     assert round(float(x_train.mean()), 6) == 33.318421
     assert round(float(x_test.mean()), 6) == 33.791224
     assert list(np.bincount(y_test)) == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
     assert list(y_train[:10]) == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    assert list(y_train[-10:]) == [9, 2, 9, 5, 1, 8, 3, 5, 6, 8]
+    (x_scaled, _), _ = load_mnist(n_train=10)
+    assert x_scaled.min() == 0.0 and x_scaled.max() == 1.0
 
 
-@pytest.mark.skipif(not os.environ.get("COURSE_DATA_DIR"), reason="needs the real MNIST (COURSE_DATA_DIR)")
-def test_real_mnist_with_shuffled_labels_is_rejected(tmp_path, monkeypatch):
-    with np.load(os.path.join(os.environ["COURSE_DATA_DIR"], "mnist.npz"), allow_pickle=False) as npz:
+def test_real_mnist_with_shuffled_labels_is_rejected(real_mnist_dir):
+    with np.load(real_mnist_dir / "mnist.npz", allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in data.KEYS}
     data.validate_mnist(arrays, "the real file")  # the real arrays pass
     arrays["y_test"] = np.random.default_rng(0).permutation(arrays["y_test"])
     with pytest.raises(MnistDataError, match="y_test .*shuffled labels"):
         data.validate_mnist(arrays, "a shuffled copy")
+
+
+@pytest.mark.parametrize("data_var, require, outcome, words", [
+    (None, None, pytest.skip.Exception, "needs the real MNIST, and COURSE_DATA_DIR is not set"),
+    (None, "0", pytest.skip.Exception, "needs the real MNIST, and COURSE_DATA_DIR is not set"),
+    (None, "1", pytest.fail.Exception, "COURSE_REQUIRE_DATA=1 but COURSE_DATA_DIR is not set"),
+    ("empty folder", None, pytest.fail.Exception, "mnist.npz does not exist"),
+    ("empty folder", "1", pytest.fail.Exception, "mnist.npz does not exist"),
+])
+def test_real_data_tests_skip_only_when_not_required(request, monkeypatch, tmp_path, data_var, require,
+                                                     outcome, words):
+    """Without COURSE_DATA_DIR a test that needs the real MNIST skips, saying why, unless
+    COURSE_REQUIRE_DATA=1 (CI) makes it fail; a variable naming a folder without the file fails."""
+    if data_var is None:
+        monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    else:
+        monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    if require is None:
+        monkeypatch.delenv("COURSE_REQUIRE_DATA", raising=False)
+    else:
+        monkeypatch.setenv("COURSE_REQUIRE_DATA", require)
+    with pytest.raises((pytest.skip.Exception, pytest.fail.Exception), match=words) as outcome_info:
+        request.getfixturevalue("real_mnist_dir")
+    assert outcome_info.type is outcome  # a skip where a failure is due must fail this test, not skip it
+
+
+def test_real_data_fixture_returns_the_folder(request, monkeypatch, tmp_path):
+    (tmp_path / "mnist.npz").write_bytes(b"")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    assert request.getfixturevalue("real_mnist_dir") == tmp_path

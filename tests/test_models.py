@@ -1,9 +1,11 @@
+"""The Dense autoencoder builder (sizes, names, activations, initializer, parameter counts) and the
+VAE's sampling layer (fresh, seeded noise on every call)."""
 import keras
 import numpy as np
 import pytest
 
 from course_utils import seed_everything
-from course_utils.models import build_dense_autoencoder, dense_param_count
+from course_utils.models import Sampling, build_dense_autoencoder, dense_param_count
 
 
 def test_seed_autoencoder_shapes_and_param_counts():
@@ -45,3 +47,39 @@ def test_bad_sizes_rejected():
         build_dense_autoencoder(hidden_sizes=())
     with pytest.raises(ValueError, match="at least two"):
         dense_param_count([784])
+
+
+def test_every_layer_gets_the_activation_asked_for():
+    encoder, decoder, _ = build_dense_autoencoder(hidden_sizes=(16, 8, 4), activation="tanh",
+                                                  code_activation="linear", output_activation="relu")
+    dense = {layer.name: layer for layer in [*encoder.layers[1:], *decoder.layers[1:]]}
+    assert {name: layer.units for name, layer in dense.items()} == {
+        "encoder_dense_1": 16, "encoder_dense_2": 8, "code": 4, "decoder_dense_1": 8, "decoder_dense_2": 16,
+        "reconstruction": 784}
+    assert {name: layer.activation.__name__ for name, layer in dense.items()} == {
+        "encoder_dense_1": "tanh", "encoder_dense_2": "tanh", "code": "linear", "decoder_dense_1": "tanh",
+        "decoder_dense_2": "tanh", "reconstruction": "relu"}
+    encoder, decoder, _ = build_dense_autoencoder(hidden_sizes=(16, 4), activation="relu")
+    assert encoder.get_layer("code").activation.__name__ == "relu"  # default: the hidden activation
+    assert decoder.get_layer("reconstruction").activation.__name__ == "sigmoid"
+
+
+def test_the_initializer_is_used_in_the_decoder_too():
+    seed_everything(0)
+    _, decoder, _ = build_dense_autoencoder(kernel_initializer=keras.initializers.RandomNormal(stddev=1.0))
+    for name in ("decoder_dense_1", "reconstruction"):
+        w = keras.ops.convert_to_numpy(decoder.get_layer(name).kernel)
+        assert 0.9 < w.std() < 1.1, name
+
+
+def test_sampling_draws_new_noise_on_every_call():
+    """Each call, and each row, gets its own eps ~ N(0, 1): the same eps every call would make
+    every pass of training see one fixed 'random' draw."""
+    layer = Sampling(seed=3)
+    mean, log_var = np.zeros((500, 2), "float32"), np.zeros((500, 2), "float32")
+    first = keras.ops.convert_to_numpy(layer([mean, log_var]))
+    second = keras.ops.convert_to_numpy(layer([mean, log_var]))
+    assert not np.allclose(first, second), "two calls drew the same noise"
+    assert abs(np.corrcoef(first.ravel(), second.ravel())[0, 1]) < 0.15
+    assert len(np.unique(first[:, 0])) == 500, "rows share their noise"
+    np.testing.assert_array_equal(first, keras.ops.convert_to_numpy(Sampling(seed=3)([mean, log_var])))

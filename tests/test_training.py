@@ -1,22 +1,207 @@
+"""Training recipes, the validation split and the model cache, on a few hundred random images.
+
+- the recipe is honoured: epochs, batch size (steps per epoch), Adam's learning rate, widths and
+  activations, the validation data, and the seed (the same seed trains identical weights, another
+  seed other weights); the same for the VAE recipe, whose sampling layer is seeded by the recipe;
+- the cache trains, then loads identical weights; a changed recipe, a stamp that is missing,
+  unreadable or of the old format, or changed source of any function or class that builds or
+  trains the model, trains again; the code digest lists every course function or class the
+  training code calls;
+- ``train_val_split`` holds out exactly the last ``n_val`` rows.
+"""
+import ast
+import inspect
+import json
+import math
+import random
+import sys
+import textwrap
+import types
+from dataclasses import replace
+
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
-from course_utils import training
-from course_utils.training import Recipe, load_or_train, train_val_split
+from course_utils import models, training
+from course_utils.training import (EpochTimer, Recipe, VAERecipe, load_or_train, load_or_train_vae,
+                                   train_recipe, train_val_split, train_vae_recipe)
 
 TINY = Recipe(name="tiny", hidden_sizes=(8, 4), epochs=1, batch_size=64)
+#: No default of Recipe or of compile_autoencoder: 2 epochs of ceil(200 / 48) = 5 steps (Keras'
+#: default batch of 32 would take 7), Adam(0.003) (neither 0.01 nor Keras' 0.001), seed 7 (not 42).
+HONOURED = Recipe(name="honoured", hidden_sizes=(12, 3), activation="relu", code_activation="linear",
+                  learning_rate=0.003, batch_size=48, epochs=2, seed=7)
+#: The same for the VAE: 2 epochs of ceil(200 / 40) = 5 steps, Adam(0.004), seed 5.
+VAE_TINY = VAERecipe(name="vae_tiny", hidden_sizes=(16,), latent_dim=3, learning_rate=0.004,
+                     batch_size=40, epochs=2, seed=5)
+N_TRAIN = 200
 
 
-def _data():
-    x = np.random.default_rng(0).random((300, 784)).astype("float32")
+def _data() -> tuple[np.ndarray, np.ndarray]:
+    """200 training and 100 validation images of random pixels in [0, 1], shape (N, 784)."""
+    x = np.random.default_rng(0).random((N_TRAIN + 100, 784)).astype("float32")
     return train_val_split(x, 100)
 
 
-def test_split():
+def _assert_same_weights(a: keras.Model, b: keras.Model) -> None:
+    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
+        np.testing.assert_array_equal(wa, wb)
+
+
+def _differ(a: keras.Model, b: keras.Model) -> bool:
+    return any(not np.array_equal(wa, wb) for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True))
+
+
+# --- the validation split ----------------------------------------------------------------
+
+def test_split_holds_out_exactly_the_last_rows():
+    x = np.arange(10)[:, None] * np.ones((1, 3))
+    fit, val = train_val_split(x, 3)
+    np.testing.assert_array_equal(fit[:, 0], np.arange(7))
+    np.testing.assert_array_equal(val[:, 0], [7, 8, 9])
+    fit, val = train_val_split(np.arange(60_000))  # the course's default: the last 5,000 of 60,000
+    np.testing.assert_array_equal(fit, np.arange(55_000))
+    np.testing.assert_array_equal(val, np.arange(55_000, 60_000))
     x_train, x_val = _data()
     assert x_train.shape == (200, 784) and x_val.shape == (100, 784)
-    with pytest.raises(ValueError):
-        train_val_split(x_train, 0)
+
+
+@pytest.mark.parametrize("n_val", [0, -1, 10, 11])
+def test_split_sizes_out_of_range_are_refused(n_val):
+    with pytest.raises(ValueError, match=f"n_val={n_val}"):
+        train_val_split(np.zeros((10, 2)), n_val)
+
+
+# --- the recipe is honoured --------------------------------------------------------------
+
+def test_seed_everything_seeds_python_numpy_keras_and_tensorflows_ops(monkeypatch):
+    determinism = []
+    monkeypatch.setattr(tf.config.experimental, "enable_op_determinism", lambda: determinism.append(True))
+    draws = []
+    for _ in range(2):
+        training.seed_everything(3)
+        draws.append((random.random(), np.random.random(), float(keras.random.uniform(())),
+                      float(tf.random.uniform(()))))
+    assert draws[0] == draws[1]
+    training.seed_everything(4)
+    assert random.random() != draws[0][0]
+    assert determinism == [True] * 3
+
+
+def _train_recording_seeds(train, recipe):
+    """``train(recipe, ...)`` on :func:`_data`, and the seeds it passed to ``seed_everything``."""
+    seeds = []
+    original = training.seed_everything
+
+    def recording(seed: int = 42) -> None:
+        seeds.append(seed)
+        original(seed)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(training, "seed_everything", recording)
+        trained = train(recipe, *_data())
+    return trained, seeds
+
+
+@pytest.fixture(scope="module")
+def honoured_and_seeds():
+    return _train_recording_seeds(train_recipe, HONOURED)
+
+
+@pytest.fixture(scope="module")
+def honoured(honoured_and_seeds):
+    return honoured_and_seeds[0]
+
+
+def test_training_runs_the_recipes_epochs_and_batches(honoured):
+    *_, autoencoder, history = honoured
+    steps = math.ceil(N_TRAIN / HONOURED.batch_size)
+    assert history.params["epochs"] == HONOURED.epochs == len(history.history["loss"])
+    assert history.params["steps"] == steps == 5
+    assert int(autoencoder.optimizer.iterations) == HONOURED.epochs * steps
+
+
+def test_training_uses_adam_at_the_recipes_rate_on_mse(honoured):
+    *_, autoencoder, _ = honoured
+    assert isinstance(autoencoder.optimizer, keras.optimizers.Adam)
+    assert float(autoencoder.optimizer.learning_rate) == pytest.approx(HONOURED.learning_rate, rel=1e-6)
+    assert autoencoder.loss == "mse"
+
+
+def test_training_builds_the_recipes_widths_and_activations(honoured):
+    encoder, decoder, _, _ = honoured
+    dense = [*encoder.layers[1:], *decoder.layers[1:]]
+    assert {layer.name: layer.units for layer in dense} == {"encoder_dense_1": 12, "code": 3,
+                                                           "decoder_dense_1": 12, "reconstruction": 784}
+    assert {layer.name: layer.activation.__name__ for layer in dense} == {
+        "encoder_dense_1": "relu", "code": "linear", "decoder_dense_1": "relu", "reconstruction": "sigmoid"}
+
+
+def test_training_validates_on_the_validation_images(honoured):
+    *_, autoencoder, history = honoured
+    x_train, x_val = _data()
+    assert history.history["val_loss"][-1] == pytest.approx(autoencoder.evaluate(x_val, x_val, verbose=0), rel=1e-5)
+
+
+def test_the_recipes_seed_decides_the_weights(honoured, honoured_and_seeds):
+    assert honoured_and_seeds[1] == [HONOURED.seed], "seed_everything(recipe.seed), once, before building"
+    x_train, x_val = _data()
+    *_, again, _ = train_recipe(HONOURED, x_train, x_val)
+    _assert_same_weights(honoured[2], again)
+    *_, other, _ = train_recipe(replace(HONOURED, seed=8), x_train, x_val)
+    assert _differ(honoured[2], other), "another seed must give other weights"
+
+
+@pytest.fixture(scope="module")
+def vae_and_seeds():
+    return _train_recording_seeds(train_vae_recipe, VAE_TINY)
+
+
+@pytest.fixture(scope="module")
+def vae_trained(vae_and_seeds):
+    return vae_and_seeds[0]
+
+
+def test_vae_training_honours_the_recipe(vae_trained):
+    encoder, decoder, vae, history = vae_trained
+    steps = math.ceil(N_TRAIN / VAE_TINY.batch_size)
+    assert history.params["epochs"] == VAE_TINY.epochs == len(history.history["loss"])
+    assert history.params["steps"] == steps == 5
+    assert int(vae.optimizer.iterations) == VAE_TINY.epochs * steps
+    assert isinstance(vae.optimizer, keras.optimizers.Adam)
+    assert float(vae.optimizer.learning_rate) == pytest.approx(VAE_TINY.learning_rate, rel=1e-6)
+    assert {"val_loss", "val_reconstruction", "val_kl"} <= set(history.history)
+    assert encoder.output_shape == [(None, 3)] * 3 and decoder.output_shape == (None, 784)
+    assert encoder.get_layer("encoder_dense_1").units == decoder.get_layer("decoder_dense_1").units == 16
+    assert encoder.get_layer("sampling").seed == VAE_TINY.seed
+
+
+def test_the_vae_recipes_seed_decides_the_weights(vae_trained, vae_and_seeds):
+    assert vae_and_seeds[1] == [VAE_TINY.seed], "seed_everything(recipe.seed), once, before building"
+    x_train, x_val = _data()
+    _, _, again, _ = train_vae_recipe(VAE_TINY, x_train, x_val)
+    _assert_same_weights(vae_trained[2], again)
+    _, _, other, _ = train_vae_recipe(replace(VAE_TINY, seed=6), x_train, x_val)
+    assert _differ(vae_trained[2], other), "another seed must give other weights"
+
+
+# --- the cache -------------------------------------------------------------------------
+
+def test_models_live_in_the_variables_folder_or_beside_the_lessons(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_MODEL_DIR", str(tmp_path / "models"))
+    assert training.model_dir() == tmp_path / "models"
+    lessons = tmp_path / "notebooks"
+    (lessons / "solutions").mkdir(parents=True)
+    for variable in (None, ""):
+        if variable is None:
+            monkeypatch.delenv("COURSE_MODEL_DIR")
+        else:
+            monkeypatch.setenv("COURSE_MODEL_DIR", variable)
+        for folder in (lessons, lessons / "solutions"):  # the solutions reuse the lessons' models
+            monkeypatch.chdir(folder)
+            assert training.model_dir().resolve() == (lessons / "saved_models").resolve()
 
 
 def test_load_or_train_trains_then_loads_identical_weights(tmp_path, monkeypatch):
@@ -26,8 +211,7 @@ def test_load_or_train_trains_then_loads_identical_weights(tmp_path, monkeypatch
     assert how.startswith("trained in") and (tmp_path / "tiny.keras").is_file()
     encoder, decoder, second, how = load_or_train(TINY, x_train, x_val)
     assert how == "loaded"
-    for a, b in zip(first.get_weights(), second.get_weights()):
-        np.testing.assert_array_equal(a, b)
+    _assert_same_weights(first, second)
     assert encoder.output_shape == (None, 4) and decoder.output_shape == (None, 784)
 
 
@@ -42,5 +226,129 @@ def test_retraining_is_deterministic_and_stale_files_are_replaced(tmp_path, monk
     (tmp_path / "tiny.json").unlink()
     _, _, again, how = load_or_train(TINY, x_train, x_val)
     assert how.startswith("trained")
-    for a, b in zip(first.get_weights(), again.get_weights()):
-        np.testing.assert_array_equal(a, b)
+    _assert_same_weights(first, again)
+
+
+def test_load_or_train_vae_trains_then_loads_identical_weights(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_MODEL_DIR", str(tmp_path))
+    x_train, x_val = _data()
+    _, _, first, how = load_or_train_vae(VAE_TINY, x_train, x_val)
+    assert how.startswith("trained in") and (tmp_path / "vae_tiny.keras").is_file()
+    encoder, decoder, second, how = load_or_train_vae(VAE_TINY, x_train, x_val)
+    assert how == "loaded"
+    _assert_same_weights(first, second)
+    assert encoder.output_shape == [(None, 3)] * 3 and decoder.output_shape == (None, 784)
+
+
+def _save_untrained(recipe: Recipe | VAERecipe) -> None:
+    """Save an untrained model under ``recipe``'s name and stamp: only the stamp matters here."""
+    if isinstance(recipe, VAERecipe):
+        _, _, model = models.build_vae(hidden_sizes=recipe.hidden_sizes, latent_dim=recipe.latent_dim)
+    else:
+        _, _, model = models.build_dense_autoencoder(hidden_sizes=recipe.hidden_sizes)
+    training.save_trained(recipe, model)
+
+
+def _edited(original):
+    """A stand-in for ``original`` that behaves the same but has other source code. A function
+    keeps the original's module and name, so that only its source differs; a class is a subclass
+    (the source of a class is found by its name)."""
+    if isinstance(original, type):
+        class Edited(original):
+            """An edited copy."""
+
+        return Edited
+
+    def edited(*args, **kwargs):
+        return original(*args, **kwargs)
+
+    edited.__module__, edited.__name__ = original.__module__, original.__name__
+    edited.__qualname__ = original.__qualname__
+    return edited
+
+
+AUTOENCODER_CODE = [(training, "seed_everything"), (training, "compile_autoencoder"),
+                    (training, "train_recipe"), (models, "build_dense_autoencoder")]
+VAE_CODE = [(training, "seed_everything"), (training, "train_vae_recipe"), (models, "build_vae"),
+            (models, "build_vae_parts"), (models, "Sampling"), (models, "VAE"), (models, "vae_loss_terms")]
+
+
+@pytest.mark.parametrize("recipe, module, name",
+                         [(TINY, m, n) for m, n in AUTOENCODER_CODE] + [(VAE_TINY, m, n) for m, n in VAE_CODE],
+                         ids=[f"autoencoder-{n}" for _, n in AUTOENCODER_CODE] + [f"vae-{n}" for _, n in VAE_CODE])
+def test_changed_training_code_makes_the_saved_model_stale(tmp_path, monkeypatch, recipe, module, name):
+    monkeypatch.setenv("COURSE_MODEL_DIR", str(tmp_path))
+    _save_untrained(recipe)
+    assert training.is_fresh(recipe)
+    original = getattr(module, name)
+    monkeypatch.setattr(module, name, _edited(original))
+    assert not training.is_fresh(recipe), f"{name} changed but the saved model counts as fresh"
+    monkeypatch.setattr(module, name, original)
+    assert training.is_fresh(recipe)
+
+
+def test_a_changed_training_function_retrains(tmp_path, monkeypatch):
+    """The issue's case: a saved model, then train_recipe edited to one epoch: load_or_train retrains."""
+    monkeypatch.setenv("COURSE_MODEL_DIR", str(tmp_path))
+    _save_untrained(TINY)
+    original = training.train_recipe
+
+    def one_epoch(recipe, x_train, x_val):
+        return original(replace(recipe, epochs=1), x_train, x_val)
+
+    monkeypatch.setattr(training, "train_recipe", one_epoch)
+    *_, how = load_or_train(TINY, *_data())
+    assert how.startswith("trained")
+    assert training.is_fresh(TINY)
+
+
+def test_stamps_that_cannot_be_trusted_are_stale(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_MODEL_DIR", str(tmp_path))
+    stamp = tmp_path / "tiny.json"
+    assert not training.is_fresh(TINY)  # nothing saved
+    _save_untrained(TINY)
+    saved = json.loads(stamp.read_text())
+    assert len(saved["code_sha256"]) == 64 and saved["code_sha256"] == training.code_digest(TINY)
+    assert saved["code_sha256"] != training.code_digest(VAE_TINY)
+    stamp.write_text(json.dumps({k: v for k, v in saved.items() if k != "code_sha256"}))
+    assert not training.is_fresh(TINY), "a stamp without the code digest (older course) must retrain"
+    stamp.write_text("{not json")
+    assert not training.is_fresh(TINY)
+    stamp.write_text(json.dumps(saved))
+    assert training.is_fresh(TINY)
+    (tmp_path / "tiny.keras").unlink()
+    assert not training.is_fresh(TINY)
+
+
+def _course_code_named_in(obj) -> set:
+    """Course functions and classes that the source of ``obj`` names (``f`` or ``module.f``)."""
+    namespace = vars(sys.modules[obj.__module__])
+    found = set()
+    for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(obj)))):
+        target = None
+        if isinstance(node, ast.Name):
+            target = namespace.get(node.id)
+        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+              and isinstance(namespace.get(node.value.id), types.ModuleType)):
+            target = getattr(namespace[node.value.id], node.attr, None)
+        if (inspect.isfunction(target) or inspect.isclass(target)) and target.__module__.startswith("course_utils"):
+            found.add(target)
+    return found
+
+
+@pytest.mark.parametrize("recipe", [TINY, VAE_TINY], ids=["autoencoder", "vae"])
+def test_the_digest_covers_all_course_code_that_training_calls(recipe):
+    listed = training.training_code(recipe)
+    for obj in listed:
+        missing = _course_code_named_in(obj) - set(listed) - {Recipe, VAERecipe}  # recipes: in the stamp
+        assert not missing, f"{obj.__qualname__} calls {sorted(m.__qualname__ for m in missing)}, not in training_code"
+
+
+def test_epoch_timer_records_one_duration_per_epoch_of_each_fit():
+    timer = EpochTimer()
+    for epochs in (3, 2):
+        timer.on_train_begin()
+        for epoch in range(epochs):
+            timer.on_epoch_begin(epoch)
+            timer.on_epoch_end(epoch)
+        assert len(timer.seconds) == epochs and all(s >= 0 for s in timer.seconds)
