@@ -29,11 +29,17 @@ DEFAULT_MODEL_DIR = "saved_models"
 N_VALIDATION = 5_000
 
 
+SEED_OFFSET_VAR = "COURSE_SEED_OFFSET"
+
+
 def seed_everything(seed: int = 42) -> None:
     """Make the next Keras run repeatable: seeds Python, NumPy and the backend
     (``keras.utils.set_random_seed``) and, when the backend is TensorFlow, turns on its op
-    determinism (JAX on CPU is deterministic already)."""
-    keras.utils.set_random_seed(seed)
+    determinism (JAX on CPU is deterministic already).
+
+    ``$COURSE_SEED_OFFSET`` (an integer, default 0) is added to ``seed``: the spread script
+    (:mod:`course_utils.spread`) reruns a notebook with other seeds through it."""
+    keras.utils.set_random_seed(seed + int(os.environ.get(SEED_OFFSET_VAR, "0") or 0))
     if keras.backend.backend() == "tensorflow":
         tf.config.experimental.enable_op_determinism()
 

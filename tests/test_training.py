@@ -352,3 +352,17 @@ def test_epoch_timer_records_one_duration_per_epoch_of_each_fit():
             timer.on_epoch_begin(epoch)
             timer.on_epoch_end(epoch)
         assert len(timer.seconds) == epochs and all(s >= 0 for s in timer.seconds)
+
+
+def test_the_seed_offset_shifts_every_seed(monkeypatch):
+    """course_utils.spread reruns notebooks with other seeds through COURSE_SEED_OFFSET."""
+    from course_utils.training import SEED_OFFSET_VAR, seed_everything
+
+    draws = {}
+    for offset in ("", "0", "3"):
+        monkeypatch.setenv(SEED_OFFSET_VAR, offset)
+        seed_everything(7)
+        draws[offset] = np.random.random()
+    monkeypatch.delenv(SEED_OFFSET_VAR)
+    seed_everything(10)
+    assert draws[""] == draws["0"] != draws["3"] == np.random.random()
