@@ -28,11 +28,11 @@ TIMES_FILE = NOTEBOOK_DIR / "run_times.json"
 
 
 def stated_run_time(seconds: float) -> str:
-    """A measured run time in words, within ±30% of ``seconds``: whole seconds rounded to 10
-    under two minutes ("about 50 seconds"), whole minutes above ("about 4 minutes")."""
+    """A measured run time in words, within ±30% of ``seconds``: seconds rounded to 10 up to
+    100 ("about 50 seconds"), whole minutes above ("about 2 minutes", "about 4 minutes")."""
     if not seconds > 0:
         raise ValueError(f"a run time must be positive, got {seconds!r}")
-    if seconds < 120:
+    if seconds < 105:
         return f"about {max(10, int(round(seconds / 10)) * 10)} seconds"
     return f"about {int(round(seconds / 60))} minutes"
 
