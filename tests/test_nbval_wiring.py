@@ -171,3 +171,45 @@ def test_no_committed_output_holds_a_missed_result(path):
         for out in cell.get("outputs", []):
             text = out.get("text", "") or out.get("data", {}).get("text/plain", "")
             assert not re.search(r"^Note: ", text, re.M) and "(outside)" not in text, text[:300]
+
+
+def _fresh_root_conftest(monkeypatch, **env):
+    """The root conftest imported anew, with ``env`` set beforehand."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location("root_conftest_again", ROOT / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_an_inherited_agg_backend_is_dropped_for_the_kernels(monkeypatch):
+    import os
+
+    _fresh_root_conftest(monkeypatch, MPLBACKEND="Agg")
+    assert "MPLBACKEND" not in os.environ, "an inherited Agg backend would stop every inline figure"
+
+
+class _Option:
+    nbval_current_env = False
+    nbval_kernel_name = None
+    nbval_sanitize_with = None
+    nbval_cell_timeout = 2000
+
+
+class _Config:
+    def __init__(self, args):
+        self.option = _Option()
+        self.invocation_params = type("Invocation", (), {"args": tuple(args)})()
+
+
+@pytest.mark.parametrize("args, timeout", [
+    (("--nbval", "notebooks/"), root_conftest.CELL_TIMEOUT_S),
+    (("--nbval", "--nbval-cell-timeout=99", "notebooks/"), 2000),  # nbval parsed the caller's value
+])
+def test_pytest_configure_applies_the_settings(args, timeout):
+    config = _Config(args)
+    root_conftest.pytest_configure(config)
+    assert config.option.nbval_cell_timeout == timeout
+    assert config.option.nbval_current_env is True
+    assert config.option.nbval_sanitize_with == str(SANITIZE_CFG)

@@ -366,3 +366,22 @@ def test_the_seed_offset_shifts_every_seed(monkeypatch):
     monkeypatch.delenv(SEED_OFFSET_VAR)
     seed_everything(10)
     assert draws[""] == draws["0"] != draws["3"] == np.random.random()
+
+
+def test_a_library_upgrade_makes_a_saved_model_stale(monkeypatch, tmp_path):
+    """The stamp records Keras' and TensorFlow's versions: after an upgrade the model is retrained."""
+    import keras
+    import tensorflow as tf
+
+    from course_utils import training
+
+    monkeypatch.setenv("COURSE_MODEL_DIR", str(tmp_path))
+    recipe = training.Recipe(name="tiny_versions", hidden_sizes=(8, 2), epochs=1)
+    _, _, model = training.models.build_dense_autoencoder(hidden_sizes=(8, 2))
+    training.save_trained(recipe, model)
+    assert training.is_fresh(recipe)
+    for module in (tf, keras):
+        with monkeypatch.context() as m:
+            m.setattr(module, "__version__", module.__version__ + ".post1")
+            assert not training.is_fresh(recipe), module.__name__
+    assert training.is_fresh(recipe)
