@@ -30,9 +30,10 @@ from course_utils.training import (EpochTimer, Recipe, VAERecipe, load_or_train,
 
 TINY = Recipe(name="tiny", hidden_sizes=(8, 4), epochs=1, batch_size=64)
 #: No default of Recipe or of compile_autoencoder: 2 epochs of ceil(200 / 48) = 5 steps (Keras'
-#: default batch of 32 would take 7), Adam(0.003) (neither 0.01 nor Keras' 0.001), seed 7 (not 42).
+#: default batch of 32 would take 7), Adam(0.003) (neither 0.01 nor Keras' 0.001), seed 7 (not 42),
+#: cross-entropy (not the default MSE).
 HONOURED = Recipe(name="honoured", hidden_sizes=(12, 3), activation="relu", code_activation="linear",
-                  learning_rate=0.003, batch_size=48, epochs=2, seed=7)
+                  learning_rate=0.003, batch_size=48, epochs=2, seed=7, loss="binary_crossentropy")
 #: The same for the VAE: 2 epochs of ceil(200 / 40) = 5 steps, Adam(0.004), seed 5.
 VAE_TINY = VAERecipe(name="vae_tiny", hidden_sizes=(16,), latent_dim=3, learning_rate=0.004,
                      batch_size=40, epochs=2, seed=5)
@@ -123,11 +124,19 @@ def test_training_runs_the_recipes_epochs_and_batches(honoured):
     assert int(autoencoder.optimizer.iterations) == HONOURED.epochs * steps
 
 
-def test_training_uses_adam_at_the_recipes_rate_on_mse(honoured):
-    *_, autoencoder, _ = honoured
+def test_training_uses_adam_at_the_recipes_rate_on_the_recipes_loss(honoured):
+    *_, autoencoder, history = honoured
     assert isinstance(autoencoder.optimizer, keras.optimizers.Adam)
     assert float(autoencoder.optimizer.learning_rate) == pytest.approx(HONOURED.learning_rate, rel=1e-6)
-    assert autoencoder.loss == "mse"
+    assert autoencoder.loss == HONOURED.loss == "binary_crossentropy"
+    assert "val_mse" in history.history, "the squared error is tracked beside another loss"
+
+
+def test_the_default_recipe_is_the_original_lessons_mse():
+    assert Recipe(name="x").loss == "mse" and training.SEED_AUTOENCODER.loss == "mse"
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+    training.compile_autoencoder(model)
+    assert model.loss == "mse" and float(model.optimizer.learning_rate) == pytest.approx(0.01)
 
 
 def test_training_builds_the_recipes_widths_and_activations(honoured):
@@ -142,7 +151,9 @@ def test_training_builds_the_recipes_widths_and_activations(honoured):
 def test_training_validates_on_the_validation_images(honoured):
     *_, autoencoder, history = honoured
     x_train, x_val = _data()
-    assert history.history["val_loss"][-1] == pytest.approx(autoencoder.evaluate(x_val, x_val, verbose=0), rel=1e-5)
+    val_loss, val_mse = autoencoder.evaluate(x_val, x_val, verbose=0)
+    assert history.history["val_loss"][-1] == pytest.approx(val_loss, rel=1e-5)
+    assert history.history["val_mse"][-1] == pytest.approx(val_mse, rel=1e-5)
 
 
 def test_the_recipes_seed_decides_the_weights(honoured, honoured_and_seeds):
