@@ -377,6 +377,21 @@ def test_check_vae_4d_with_real_vaes_at_the_real_thresholds(mnist_08):
         assert not fb.passed and "[0, 1]" in fb.message, fb
 
 
+def test_check_vae_4d_rejects_a_real_vae_just_above_the_reconstruction_bound(mnist_08):
+    """A real VAE stopped early (one epoch on 8,000 images in batches of 32: 250 steps) has learned its
+    codes (KL about 9 nats, inside the accepted range) but reconstructs at about 160 nats per image,
+    just above the bound of 150 (the solution: 128.5). The real checker rejects it on reconstruction;
+    a loosened bound (say 175, or 450) would accept it."""
+    x_train, x_test = mnist_08
+    early = _small_vae(x=x_train[:8000], epochs=1)
+    recon, kl = checks.vae._vae_terms(x_test, *[np.asarray(o, np.float64) for o in early.predict(x_test, verbose=0)])
+    low, high = checks.vae.VAE4_KL_RANGE
+    assert low + 2 < kl < high - 2, kl  # the KL term alone would pass, with room on both sides
+    assert 153 < recon < 172, recon  # just above 150, measured 159.6
+    fb = checks.check_vae_4d(early, x_test)
+    assert not fb.passed and "reconstruction term" in fb.message, fb
+
+
 def test_kl_checker_names_the_usual_slips():
     def kl_mu(mean, log_var):  # -mean where the formula has -mean**2
         return -0.5 * ops.sum(1 + log_var - mean - ops.exp(log_var), axis=-1)
