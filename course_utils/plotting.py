@@ -182,7 +182,8 @@ def plot_history(history: Any, metric: str = "loss", title: str | None = None,
 def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax: Axes | None = None,
                         title: str | None = None, xlabel: str = "code[0]", ylabel: str = "code[1]",
                         point_size: float = 2.0, alpha: float = 0.35, label_centroids: bool = True,
-                        legend: bool = True, seed: int = 0) -> Figure:
+                        legend: bool = True, seed: int = 0, zoom: float | None = None,
+                        margin: float = 0.1) -> Figure:
     """Scatter 2-D codes coloured by digit (tab10), with a legend of the 10 colours.
 
     The points are drawn in a random order (not digit by digit, which would bury the early
@@ -200,9 +201,17 @@ def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax: Axes | None =
         label_centroids: write each digit at its centroid.
         legend: draw the legend of the 10 colours (side-by-side panels may need only one).
         seed: seed of the drawing order (the figure is the same on every run).
+        zoom: None to show every point (matplotlib's own limits); or the share of points, on
+            each axis, that sets the view: e.g. 0.99 takes the limits from the 0.5th and 99.5th
+            percentiles, so a few far-flung codes do not squeeze the digits into a corner. The
+            view is widened by ``margin`` of that span on each side; a point beyond it is drawn
+            as a triangle on the edge it lies past (pointing outwards, in its digit's colour,
+            on the axis where it lies further out), and a legend entry counts them.
+        margin: with ``zoom``, the share of the percentile span added on each side.
 
     Returns:
-        The Figure that holds the axes.
+        The Figure that holds the axes. With ``zoom``, the points inside the view are its first
+        collection, the edge triangles the next ones (one per edge that has any).
     """
     codes = np.asarray(codes)
     labels = np.asarray(labels)
@@ -212,24 +221,46 @@ def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax: Axes | None =
         raise ValueError(f"labels must have shape ({len(codes)},), got {labels.shape}")
     if not 0 < alpha <= 1:
         raise ValueError(f"alpha must be in (0, 1], got {alpha}")
+    if zoom is not None and not 0 < zoom <= 1:
+        raise ValueError(f"zoom must be None or a share in (0, 1], e.g. 0.99, got {zoom}")
+    if margin < 0:
+        raise ValueError(f"margin must be 0 or more, got {margin}")
     digits = labels.astype(int)
     if len(digits) and (digits.min() < 0 or digits.max() > 9 or not np.array_equal(digits, labels)):
         raise ValueError("labels must be digits 0-9")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 5.5))
     order = np.random.default_rng(seed).permutation(len(codes))
-    colors = np.asarray(DIGIT_COLORS)[digits[order]]
-    ax.scatter(codes[order, 0], codes[order, 1], s=point_size, c=colors, alpha=alpha, linewidths=0,
-               rasterized=True)
+    low, high = (codes.min(axis=0), codes.max(axis=0)) if len(codes) else (np.zeros(2), np.ones(2))
+    outside = np.zeros(len(codes), dtype=bool)
+    if zoom is not None and len(codes):
+        q_low, q_high = np.quantile(codes, [(1 - zoom) / 2, (1 + zoom) / 2], axis=0)
+        span = np.where(q_high > q_low, q_high - q_low, 1.0)
+        low, high = q_low - margin * span, q_high + margin * span
+        outside = ((codes < low) | (codes > high)).any(axis=1)
+    inside = order[~outside[order]]
+    ax.scatter(codes[inside, 0], codes[inside, 1], s=point_size, c=np.asarray(DIGIT_COLORS)[digits[inside]],
+               alpha=alpha, linewidths=0, rasterized=True)
+    edge_handles = []
+    if zoom is not None:
+        _mark_outside(ax, codes[order[outside[order]]], digits[order[outside[order]]], low, high)
+        ax.set_xlim(low[0], high[0])
+        ax.set_ylim(low[1], high[1])
+        n_out = int(outside.sum())
+        edge_handles = [plt.Line2D([], [], marker=">", linestyle="", color="0.4", markersize=6,
+                                   label=f"{n_out} beyond the view ({100 * n_out / len(codes):.1f}%), "
+                                         "marked on its edge" if len(codes) else "0 beyond the view")]
     if legend:
         handles = [plt.Line2D([], [], marker="o", linestyle="", color=DIGIT_COLORS[d], markersize=6,
                               label=str(d)) for d in range(10)]
-        ax.legend(handles=handles, title="digit", fontsize=8, loc="center left",
+        ax.legend(handles=handles + edge_handles, title="digit", fontsize=8, loc="center left",
                   bbox_to_anchor=(1.0, 0.5), frameon=False)
+    elif edge_handles:
+        ax.legend(handles=edge_handles, fontsize=8, loc="lower right", framealpha=0.8)
     if label_centroids and len(digits):
         present = np.unique(digits)
         centroids = np.array([np.median(codes[digits == d], axis=0) for d in present])
-        for d, (cx, cy) in zip(present, spread_labels(centroids, codes.min(axis=0), codes.max(axis=0))):
+        for d, (cx, cy) in zip(present, spread_labels(centroids, low, high)):
             ax.text(cx, cy, str(d), fontsize=13, fontweight="bold", ha="center", va="center",
                     color=DIGIT_COLORS[d], path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
     ax.set_xlabel(xlabel)
@@ -238,6 +269,25 @@ def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax: Axes | None =
         ax.set_title(title)
     ax.figure.tight_layout()
     return ax.figure
+
+
+def _mark_outside(ax: Axes, codes: np.ndarray, digits: np.ndarray, low: np.ndarray, high: np.ndarray) -> None:
+    """Draw each code beyond the box ``[low, high]`` as a triangle on the edge it lies past,
+    pointing outwards, in its digit's colour; a code past two edges (a corner) goes to the edge
+    it lies further past, in units of the box's span. One collection per edge that has any."""
+    if not len(codes):
+        return
+    span = np.where(high > low, high - low, 1.0)
+    excess = np.maximum(low - codes, codes - high) / span  # > 0 on the axes the code is past
+    axis = excess.argmax(axis=1)  # 0: past the left or right edge, 1: past the bottom or top
+    past_high = codes[np.arange(len(codes)), axis] > high[axis]
+    where = np.clip(codes, low, high)
+    for marker, on_axis, is_high in ((">", 0, True), ("<", 0, False), ("^", 1, True), ("v", 1, False)):
+        pick = (axis == on_axis) & (past_high == is_high)
+        if pick.any():
+            ax.scatter(where[pick, 0], where[pick, 1], s=30, marker=marker,
+                       c=np.asarray(DIGIT_COLORS)[digits[pick]], edgecolors="black", linewidths=0.5,
+                       clip_on=False, zorder=3)
 
 
 def spread_labels(positions: np.ndarray, low: np.ndarray, high: np.ndarray, min_gap: float = 0.06,

@@ -237,6 +237,75 @@ def test_latent_scatter_random_order_transparency_and_centroid_labels():
     assert bare.axes[0].get_legend() is None
 
 
+def _marker_of(collection) -> str:
+    """Which of the triangle markers ``<>^v`` a scatter collection draws (from its marker path)."""
+    from matplotlib.markers import MarkerStyle
+
+    (path,) = collection.get_paths()
+    shapes = {m: MarkerStyle(m).get_path().transformed(MarkerStyle(m).get_transform()).vertices for m in "<>^v"}
+    (marker,) = [m for m, v in shapes.items() if v.shape == path.vertices.shape and np.allclose(v, path.vertices)]
+    return marker
+
+
+def _with_outliers() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The clusters of :func:`_clusters` plus four far-flung codes, one past each edge (one of them
+    past a corner, further out in x), and which rows are the outliers."""
+    codes, labels = _clusters(per_digit=100)
+    far = np.array([[5000.0, 0.0], [-4000.0, 0.3], [0.0, 60.0], [3000.0, -90.0]])  # right, left, top, bottom
+    return np.r_[codes, far], np.r_[labels, [1, 2, 3, 4]], np.r_[np.zeros(len(codes), bool), np.ones(4, bool)]
+
+
+def test_latent_scatter_zoom_keeps_the_digits_in_view_and_marks_the_rest_on_the_edges():
+    codes, labels, far = _with_outliers()
+    ax = plotting.plot_latent_scatter(codes, labels, zoom=0.99).axes[0]
+    points, *edges = ax.collections
+    inner = codes[~far]
+    # the view: the digits fill it, the outliers are beyond it
+    for axis, (low, high) in enumerate((ax.get_xlim(), ax.get_ylim())):
+        assert low <= inner[:, axis].min() and inner[:, axis].max() <= high
+        assert np.ptp(inner[:, axis]) > 0.7 * (high - low)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    # every point inside the view drawn once, in its digit's colour; the outliers not among them
+    offsets = np.asarray(points.get_offsets())
+    assert sorted(map(tuple, offsets)) == sorted(map(tuple, inner))
+    label_of = {tuple(c): d for c, d in zip(codes, labels)}
+    np.testing.assert_allclose(points.get_facecolors()[:, :3],
+                               np.asarray(DIGIT_COLORS)[[label_of[tuple(o)] for o in offsets]])
+    # each outlier: a triangle on the edge it lies past, pointing outwards, in its digit's colour
+    # (the bottom one, (3000, -90), is past the right edge too, but further past the bottom in
+    # units of each axis' span)
+    expected = {">": ((x1, 0.0), 1), "<": ((x0, 0.3), 2), "^": ((0.0, y1), 3), "v": ((x1, y0), 4)}
+    assert len(edges) == 4
+    seen = {}
+    for edge in edges:
+        (offset,) = np.asarray(edge.get_offsets())
+        (face,) = edge.get_facecolors()
+        seen[_marker_of(edge)] = (tuple(offset), face[:3])
+    for marker, ((ex, ey), digit) in expected.items():
+        assert seen[marker][0] == pytest.approx((ex, ey))
+        assert seen[marker][1] == pytest.approx(DIGIT_COLORS[digit])
+    # the legend: the ten digits, then the count of the marked points
+    entries = list(_legend(ax))
+    assert entries[:10] == [str(d) for d in range(10)]
+    assert entries[10].startswith("4 beyond the view (0.4%)")
+    # the digit labels stay at their medians, inside the view
+    for text in ax.texts:
+        assert text.get_position() == pytest.approx(tuple(np.median(codes[labels == int(text.get_text())], axis=0)))
+
+
+def test_latent_scatter_zoom_without_outliers_and_the_count_without_the_digit_legend():
+    codes, labels = _clusters()
+    ax = plotting.plot_latent_scatter(codes, labels, zoom=1.0, margin=0.05).axes[0]
+    assert len(ax.collections) == 1  # nothing beyond the view: no edge markers
+    for axis, (low, high) in enumerate((ax.get_xlim(), ax.get_ylim())):
+        span = np.ptp(codes[:, axis])
+        assert (low, high) == pytest.approx((codes[:, axis].min() - 0.05 * span, codes[:, axis].max() + 0.05 * span))
+    assert list(_legend(ax))[10] == "0 beyond the view (0.0%), marked on its edge"
+    codes, labels, _ = _with_outliers()
+    bare = plotting.plot_latent_scatter(codes, labels, zoom=0.99, legend=False).axes[0]
+    assert list(_legend(bare)) == ["4 beyond the view (0.4%), marked on its edge"]
+
+
 # --- spread_labels --------------------------------------------------------------------------------
 
 def test_spread_labels_separates_overlapping_labels_and_keeps_separate_ones():
@@ -496,6 +565,8 @@ def test_code_heat_map_can_sort_units():
     (lambda: plotting.plot_latent_scatter(np.zeros((5, 2)), np.zeros(4)), "labels"),
     (lambda: plotting.plot_latent_scatter(np.zeros((2, 2)), np.array([1, 12])), "digits 0-9"),
     (lambda: plotting.plot_latent_scatter(np.zeros((2, 2)), np.array([1, 2]), alpha=0), "alpha"),
+    (lambda: plotting.plot_latent_scatter(np.zeros((2, 2)), np.array([1, 2]), zoom=1.5), "zoom"),
+    (lambda: plotting.plot_latent_scatter(np.zeros((2, 2)), np.array([1, 2]), zoom=0.99, margin=-1), "margin"),
     (lambda: plotting.plot_manifold(lambda z: z, (1, 0), (0, 1)), "low < high"),
     (lambda: plotting.plot_manifold(lambda z: np.zeros((3, 784)), (0, 1), (0, 1), n=2), "3 images for 4"),
     (lambda: plotting.plot_histograms({}), "empty"),
