@@ -1,4 +1,4 @@
-"""Loading MNIST: pixels, shapes and labels exactly as documented, every broken file explained,
+"""Loading MNIST and Fashion-MNIST: pixels, shapes and labels exactly as documented, every broken file explained,
 and the real file checked when it is there.
 
 The fake arrays (``tests/conftest.py``) have labels in a random order and images that show their
@@ -6,12 +6,13 @@ own label in row 0, with pixels 0 and 255 in every image: scaling by the wrong n
 from the other end or reversed, and images flattened in the wrong order all fail here.
 """
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from course_utils import data
-from course_utils.data import MnistDataError, balanced_subset, load_mnist
+from course_utils.data import MnistDataError, balanced_subset, load_fashion_mnist, load_mnist
 
 
 def test_the_fake_data_can_expose_mix_ups(fake_arrays, shown_labels):
@@ -261,7 +262,7 @@ def test_failed_download_gets_the_clear_error(monkeypatch):
 
 def test_cli_verifies_and_copies(fake_data_dir, fake_arrays, tmp_path_factory, capsys):
     target = tmp_path_factory.mktemp("classroom")
-    assert data.main(["--copy-to", str(target)]) == 0
+    assert data.main(["--copy-to", str(target), "--dataset", "mnist"]) == 0
     out = capsys.readouterr().out
     assert "OK: MNIST verified." in out and "label counts" in out
     with zipfile.ZipFile(target / "mnist.npz") as z:
@@ -327,3 +328,175 @@ def test_real_data_fixture_returns_the_folder(request, monkeypatch, tmp_path):
     (tmp_path / "mnist.npz").write_bytes(b"")
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
     assert request.getfixturevalue("real_mnist_dir") == tmp_path
+
+
+# --- Fashion-MNIST: the same loader, the same checks ---------------------------------------------
+
+LOADERS = {"mnist": load_mnist, "fashion_mnist": load_fashion_mnist}
+
+
+@pytest.fixture
+def fake_is_fashion(monkeypatch, fake_arrays, fake_is_mnist):
+    """Make the content check accept the fake arrays as Fashion-MNIST too."""
+    monkeypatch.setattr(data, "FASHION_MNIST_SHA256", dict(fake_is_mnist))
+    return fake_is_mnist
+
+
+@pytest.fixture(params=["mnist", "fashion_mnist"])
+def any_data_dir(request, tmp_path, monkeypatch, fake_arrays, fake_is_fashion):
+    """``(dataset, folder, file)``: a folder of this test's own holding a valid fake file of each data
+    set in turn (the test may damage it), with COURSE_DATA_DIR pointing at it."""
+    name = request.param
+    path = tmp_path / data.DATASETS[name].file_name
+    np.savez(path, **fake_arrays)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    return name, tmp_path, path
+
+
+def test_fashion_mnist_loads_its_own_file_with_the_same_layout(any_data_dir, fake_arrays, shown_labels):
+    name, folder, path = any_data_dir
+    other = next(spec.file_name for key, spec in data.DATASETS.items() if key != name)
+    assert not (folder / other).exists()  # each loader reads its own file only
+    (x_train, y_train), (x_test, y_test) = LOADERS[name](flatten=True, n_test=500)
+    assert x_train.shape == (60_000, 784) and x_test.shape == (500, 784) and x_train.dtype == np.float32
+    assert y_train.dtype == y_test.dtype == np.uint8
+    np.testing.assert_array_equal(y_train, fake_arrays["y_train"])
+    np.testing.assert_array_equal(shown_labels(x_test), y_test)
+    assert str(path) in data.data_source(name)
+    assert data.load_dataset(name, n_train=3)[0][0].shape == (3, 28, 28)
+
+
+@pytest.mark.parametrize("label_dtype", [np.int64, np.int32, np.uint16])
+def test_labels_are_cast_to_uint8_whatever_the_file_holds(any_data_dir, fake_arrays, label_dtype):
+    """Keras' own files hold uint8 labels, so without this test a loader that forgot the cast would pass."""
+    name, _, path = any_data_dir
+    arrays = dict(fake_arrays, y_train=fake_arrays["y_train"].astype(label_dtype),
+                  y_test=fake_arrays["y_test"].astype(label_dtype))
+    np.savez(path, **arrays)
+    for scale in (True, False):
+        (_, y_train), (_, y_test) = LOADERS[name](scale=scale, n_train=100)
+        assert y_train.dtype == np.uint8 and y_test.dtype == np.uint8, (name, y_train.dtype, y_test.dtype)
+        np.testing.assert_array_equal(y_test, fake_arrays["y_test"])
+
+
+@pytest.mark.parametrize("key, bad, words", [
+    ("x_train", np.zeros((60_000, 784), np.uint8), ["x_train", "(60000, 28, 28)"]),
+    ("x_test", np.zeros((10_000, 28, 28), np.float32), ["x_test", "uint8"]),
+    ("y_train", np.full(60_000, 11, np.uint8), ["y_train", "0-9"]),
+    ("y_test", np.zeros(10_000, np.float32), ["y_test", "0-9", "float32"]),
+    ("y_test", np.zeros(9_999, np.uint8), ["y_test", "(10000,)"]),
+])
+def test_both_data_sets_refuse_wrong_arrays(any_data_dir, fake_arrays, key, bad, words):
+    name, _, path = any_data_dir
+    np.savez(path, **dict(fake_arrays, **{key: bad}))
+    with pytest.raises(MnistDataError) as e:
+        LOADERS[name]()
+    _assert_clear(e, path, *words, data.DATASETS[name].file_name)
+
+
+def test_both_data_sets_refuse_pickled_objects(any_data_dir, fake_arrays):
+    name, _, path = any_data_dir
+    np.savez(path, **dict(fake_arrays, x_train=np.array([{"evil": 1}] * 60_000, dtype=object)))
+    with pytest.raises(MnistDataError) as e:
+        LOADERS[name]()
+    _assert_clear(e, path, "pickled")
+
+
+def test_both_data_sets_check_their_own_checksums(any_data_dir, fake_arrays, monkeypatch):
+    name, _, path = any_data_dir
+    title = data.DATASETS[name].title
+    np.savez(path, **dict(fake_arrays, y_test=np.roll(fake_arrays["y_test"], 1)))
+    with pytest.raises(MnistDataError) as e:
+        LOADERS[name]()
+    _assert_clear(e, path, "y_test", f"{title}'s shape but not its content")
+    assert "shuffled labels" in str(e.value) or f"({title}: " in str(e.value)
+    np.savez(path, **fake_arrays)
+    LOADERS[name](n_train=1)  # the intact file loads...
+    other = "FASHION_MNIST_SHA256" if name == "mnist" else "MNIST_SHA256"
+    monkeypatch.setattr(data, other, {k: "0" * 64 for k in data.KEYS})
+    LOADERS[name](n_train=1)  # ...checked against its own digests, not the other data set's
+    monkeypatch.setattr(data, data.DATASETS[name].sha_name, {**getattr(data, data.DATASETS[name].sha_name),
+                                                             "x_train": "0" * 64})
+    with pytest.raises(MnistDataError, match=f"x_train has {title}'s shape but not its content: pixel mean"):
+        LOADERS[name]()
+
+
+def test_missing_fashion_file_names_it(tmp_path, monkeypatch, fake_arrays):
+    np.savez(tmp_path / "mnist.npz", **fake_arrays)  # MNIST is there, Fashion-MNIST is not
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    with pytest.raises(MnistDataError) as e:
+        load_fashion_mnist()
+    _assert_clear(e, tmp_path / "fashion_mnist.npz", "does not exist", "Fashion-MNIST")
+
+
+def test_fashion_without_variable_uses_keras_fashion_download(monkeypatch, fake_arrays, fake_is_fashion):
+    monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    import keras
+
+    a = fake_arrays
+    monkeypatch.setattr(keras.datasets.fashion_mnist, "load_data",
+                        lambda: ((a["x_train"], a["y_train"].astype(np.int64)), (a["x_test"], a["y_test"])))
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: pytest.fail("the MNIST download"))
+    (x_train, y_train), _ = load_fashion_mnist(n_train=5)
+    assert x_train.shape == (5, 28, 28) and y_train.dtype == np.uint8
+    assert "keras.datasets.fashion_mnist" in data.data_source("fashion_mnist")
+
+    def offline():
+        raise OSError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(keras.datasets.fashion_mnist, "load_data", offline)
+    with pytest.raises(MnistDataError, match="Downloading Fashion-MNIST with Keras failed.*fashion_mnist.npz"):
+        load_fashion_mnist()
+
+
+def test_unknown_data_set_is_named():
+    with pytest.raises(ValueError, match="unknown data set 'cifar'.*mnist, fashion_mnist"):
+        data.load_dataset("cifar")
+
+
+def test_cli_verifies_and_copies_both(any_data_dir, fake_arrays, tmp_path_factory, capsys):
+    name, folder, _ = any_data_dir
+    np.savez(folder / "mnist.npz", **fake_arrays)
+    np.savez(folder / "fashion_mnist.npz", **fake_arrays)
+    target = tmp_path_factory.mktemp("classroom")
+    assert data.main(["--copy-to", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "OK: MNIST verified." in out and "OK: Fashion-MNIST verified." in out
+    for file_name in ("mnist.npz", "fashion_mnist.npz"):
+        with np.load(target / file_name, allow_pickle=False) as npz:
+            np.testing.assert_array_equal(npz["y_test"], fake_arrays["y_test"])
+    (folder / "fashion_mnist.npz").write_bytes(b"garbage")
+    assert data.main(["--dataset", "mnist"]) == 0
+    assert data.main([]) == 1
+    assert "fashion_mnist.npz" in capsys.readouterr().err
+
+
+@pytest.fixture
+def real_fashion_dir(real_mnist_dir) -> Path:
+    """The folder of the real MNIST, which must hold the real Fashion-MNIST too (skipped, or failed
+    under COURSE_REQUIRE_DATA=1, as the real MNIST's tests are)."""
+    if not (real_mnist_dir / "fashion_mnist.npz").is_file():
+        pytest.fail(f"COURSE_DATA_DIR={real_mnist_dir} but {real_mnist_dir / 'fashion_mnist.npz'} does not exist: "
+                    "`python -m course_utils.data --copy-to FOLDER` writes it on a machine with internet")
+    return real_mnist_dir
+
+
+def test_real_fashion_mnist_matches_published_facts(real_fashion_dir):
+    (x_train, y_train), (x_test, y_test) = load_fashion_mnist(scale=False)
+    assert round(float(x_train.mean()), 6) == 72.940352
+    assert round(float(x_test.mean()), 6) == 73.146567
+    assert list(np.bincount(y_train)) == [6000] * 10 and list(np.bincount(y_test)) == [1000] * 10
+    assert list(y_train[:10]) == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]
+    assert list(y_test[:10]) == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
+    assert y_train.dtype == y_test.dtype == np.uint8
+
+
+def test_real_files_are_not_each_other(real_fashion_dir, tmp_path, monkeypatch):
+    """MNIST saved under Fashion-MNIST's name (and the reverse) fails the content check."""
+    (tmp_path / "fashion_mnist.npz").symlink_to(real_fashion_dir / "mnist.npz")
+    (tmp_path / "mnist.npz").symlink_to(real_fashion_dir / "fashion_mnist.npz")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    with pytest.raises(MnistDataError, match="x_train has Fashion-MNIST's shape but not its content: pixel mean 33"):
+        load_fashion_mnist()
+    with pytest.raises(MnistDataError, match="x_train has MNIST's shape but not its content: pixel mean 72"):
+        load_mnist()
