@@ -97,9 +97,10 @@ def _defines(node: ast.stmt) -> set[str]:
 
 def _exercise_problems(cell: str, checker: str) -> list[str]:
     """What is wrong with a lesson's exercise cell that calls ``checks.<checker>``: it must hold a
-    ``None  # your ...`` placeholder, and every statement from the first placeholder on that defines a
-    name passed to the checker must leave it unanswered (statements before it give the exercise's
-    context, such as ``pca_8 = PCA(...)``)."""
+    ``None  # your ...`` placeholder, and every statement that defines the checker's first argument
+    (a checker takes the answer first), or, from the first placeholder on, any name passed to the
+    checker, must leave it unanswered (statements before it give the exercise's context, such as
+    ``pca_8 = PCA(...)``)."""
     lines = cell.splitlines()
     marked = [i + 1 for i, line in enumerate(lines) if PLACEHOLDER.search(line)]
     if not marked:
@@ -110,9 +111,13 @@ def _exercise_problems(cell: str, checker: str) -> list[str]:
         return [f"the exercise cell of checks.{checker} does not parse: {exc}"]
     call = re.search(rf"\bchecks\.{checker}\(([^)]*)", cell).group(1)
     passed = set(re.findall(r"\b\w+\b", call))
+    answers = {call.args[0].id for call in ast.walk(tree)
+               if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == checker
+               and call.args and isinstance(call.args[0], ast.Name)}
     first = next(i for i, node in enumerate(tree.body) if node.end_lineno >= marked[0])
-    return [f"the exercise cell of checks.{checker} answers {sorted(_defines(node) & passed)}"
-            for node in tree.body[first:] if _defines(node) & passed and not _is_unanswered(node)]
+    return [f"the exercise cell of checks.{checker} answers {sorted(_defines(node) & (passed | answers))}"
+            for i, node in enumerate(tree.body)
+            if _defines(node) & (passed if i >= first else answers) and not _is_unanswered(node)]
 
 
 def unanswered_problems(lesson_cells: list[str], solution_cells: list[str]) -> list[str]:
