@@ -211,7 +211,7 @@ def _relu_autoencoder(activation="relu", code_activation="linear"):
     seed_everything(42)
     encoder, _, autoencoder = build_dense_autoencoder(hidden_sizes=(128, 64, 10, 2), activation=activation,
                                                       code_activation=code_activation)
-    autoencoder.compile(optimizer=keras.optimizers.Adam(0.005), loss="mse")
+    autoencoder.compile(optimizer=keras.optimizers.Adam(0.001), loss="binary_crossentropy")  # exercise 3's recipe
     return encoder, autoencoder
 
 
