@@ -6,7 +6,8 @@ yet" message instead of an error. Notebooks call them as ``checks.check_...``.
 from course_utils.checks.feedback import Feedback
 from course_utils.checks.ae_basics import check_compression_ratio, check_prepare_images
 from course_utils.checks.building import SMALL_DECODER_PARAMS, SMALL_ENCODER_PARAMS, check_small_autoencoder, check_small_encoder
-from course_utils.checks.training import SMALL_CODE_TRAINED_MSE, check_small_code_training, check_test_errors
+from course_utils.checks.training import (SMALL_CODE_TRAINED_MSE, WIDE_TRAINED_VAL, check_small_code_training,
+                                         check_test_errors, check_wider_candidate)
 from course_utils.checks.reconstructions import check_class_median_errors, check_error_model, check_worst_of_digit
 from course_utils.checks.latent_2d import RELU_2D_MIN_KNN, check_centroids, check_nearest_centroid_accuracy, check_relu_2d_encoder
 from course_utils.checks.features import check_balanced_subset, check_best_input, check_code_features

@@ -127,3 +127,88 @@ def check_small_code_training(model, answer, x_test: np.ndarray, code_size: int 
     return _number(answer, mse, "The test MSE of your model",
                    "average the squared differences between reconstructions and x_test over every pixel of "
                    "every image: one number.", rel_tol=1e-3)
+
+
+#: Squared error per validation image that the wider candidate (784-512-128, ReLU, linear code,
+#: cross-entropy, Adam(0.001)) must reach after its 5 epochs in batches of 256. Measured on the
+#: 5,000 validation images: 3.11 after 5 epochs, 3.57 after 4, 4.31 after 3, 9.95 after 1; with MSE
+#: instead of cross-entropy 5.40 after 5; untrained 182. The step-3 candidate (256 units) scores 4.26.
+WIDE_TRAINED_VAL = 3.40
+#: Above this error per image a model has learned nothing useful (the average digit scores about 52).
+_UNTRAINED_VAL = 50.0
+
+
+def _activation_names(model) -> dict[str, str]:
+    """``{layer name: activation name}`` of every Dense layer, nested models included."""
+    import keras
+
+    names = {}
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            names.update(_activation_names(layer))
+        elif isinstance(layer, keras.layers.Dense):
+            names[layer.name] = getattr(layer.activation, "__name__", str(layer.activation))
+    return names
+
+
+def _loss_name(model) -> str | None:
+    """The compiled loss as a lower-case name (``"binary_crossentropy"``, ``"mse"``), or None."""
+    loss = getattr(model, "loss", None)
+    if loss is None:
+        return None
+    name = loss if isinstance(loss, str) else getattr(loss, "name", None) or getattr(loss, "__name__", "")
+    return {"mean_squared_error": "mse"}.get(str(name).lower(), str(name).lower())
+
+
+def check_wider_candidate(model, answer, x_val: np.ndarray, hidden: int = 512, code_size: int = 128) -> Feedback:
+    """03, exercise 3: step 3's candidate with ``hidden`` units in each hidden layer (784-512-128-512-784,
+    ReLU hidden units, a linear code, a sigmoid output), compiled with cross-entropy and trained for 5
+    epochs (its squared error per validation image below :data:`WIDE_TRAINED_VAL`), and ``answer``:
+    that error, summed over the 784 pixels and averaged over the ``x_val`` images ``(N, 784)``."""
+    if (fb := _unanswered(model)) is not None:
+        return fb
+    in_shape, out_shape, _, problem = _model_io(model)
+    if problem:
+        return Feedback(False, problem)
+    if in_shape != (None, 784) or out_shape != (None, 784):
+        return Feedback(False, f"the autoencoder should map (None, 784) to (None, 784), got {in_shape} -> {out_shape}.")
+    try:
+        units, activations = _dense_units(model), _activation_names(model)
+    except Exception:  # noqa: BLE001 - an odd model gets feedback, not a traceback
+        units, activations = [], {}
+    wanted = [hidden, code_size, hidden, 784]
+    if units != wanted:
+        if units == [256, code_size, 256, 784]:
+            return Feedback(False, f"this model has step 3's 256 hidden units; the exercise widens them to {hidden}. "
+                                   "Hint: the hidden sizes list the encoder's widths, the code last.")
+        return Feedback(False, f"expected Dense layers of {wanted} units, found {units}. Hint: the hidden sizes "
+                               "list the encoder's widths, the code last; the decoder mirrors them.")
+    if activations.get("encoder_dense_1") != "relu" or activations.get("decoder_dense_1") != "relu":
+        return Feedback(False, "the hidden layers should use ReLU units, as step 3's candidate does.")
+    if activations.get("code") != "linear":
+        return Feedback(False, "the code layer should be linear (no activation), as in step 3.")
+    if activations.get("reconstruction") != "sigmoid":
+        return Feedback(False, "the reconstruction should stay a sigmoid: pixels are in [0, 1].")
+    loss = _loss_name(model)
+    if loss is None:
+        return Feedback(False, "the model is not compiled yet: compile it like step 3's candidate, then train it.")
+    if loss != "binary_crossentropy":
+        return Feedback(False, f"the model was compiled with the loss {loss!r}; step 3 kept cross-entropy. "
+                               "Hint: change only the widths.")
+    reconstructions = _predict(model, x_val)
+    if reconstructions is None or reconstructions.shape != x_val.shape:
+        return Feedback(False, "the model could not reconstruct x_val. Hint: pass the trained model and x_val.")
+    error = float(np.mean(np.sum((reconstructions - x_val) ** 2, axis=1)))
+    if not error < _UNTRAINED_VAL:
+        return Feedback(False, "the model is not trained yet: it reconstructs worse than the average digit. "
+                               "Hint: fit it with the input as its own target.")
+    if not error < WIDE_TRAINED_VAL:
+        return Feedback(False, "the model is trained, but not as far as 5 epochs take it. Hint: train it like "
+                               "the candidates above (the same seed, batch size and number of epochs).")
+    if (fb := _unanswered(answer)) is not None:
+        return Feedback(False, "the model is trained; now measure its error on the validation images and assign "
+                               "it to wide_val.")
+    return _number(answer, error, "The squared error per validation image of your model",
+                   "use the same measure as the candidates: the squared differences summed over the pixels of "
+                   "each validation image, then averaged over the images (the function validation_error does it).",
+                   rel_tol=1e-3)

@@ -1,0 +1,101 @@
+"""Notebook 03's exercise 3 (step 4 of the fix: wider layers), its checker at its real threshold.
+
+Realistic answers on real digits: the right model trained, the same model under-trained, untrained,
+compiled with MSE, left uncompiled, step 3's 256-unit width, sigmoid units, and wrong measures of
+the error (per pixel instead of summed, on other images)."""
+from __future__ import annotations
+
+import os
+
+import keras
+import numpy as np
+import pytest
+
+from course_utils import checks
+from course_utils.checks.training import WIDE_TRAINED_VAL
+from course_utils.models import build_dense_autoencoder
+
+
+def _fails_with(fb, *words):
+    assert not fb.passed, fb
+    for w in words:
+        assert w in repr(fb), repr(fb)
+
+
+def _wide(hidden=512, activation="relu", code_activation="linear", loss="binary_crossentropy", seed=0):
+    keras.utils.set_random_seed(seed)
+    _, _, model = build_dense_autoencoder(hidden_sizes=(hidden, 128), activation=activation,
+                                          code_activation=code_activation)
+    if loss is not None:
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss=loss)
+    return model
+
+
+def _error(model, x):
+    return float(np.mean(np.sum((model.predict(x, verbose=0) - x) ** 2, axis=1)))
+
+
+@pytest.fixture(scope="module")
+def digits():
+    if not os.environ.get("COURSE_DATA_DIR") and os.environ.get("COURSE_REQUIRE_DATA") != "1":
+        pytest.skip("real MNIST: set COURSE_DATA_DIR (COURSE_REQUIRE_DATA=1 makes this a failure)")
+    from course_utils.data import load_mnist
+
+    (x_train, _), _ = load_mnist(scale=True, flatten=True)
+    return x_train[:55_000], x_train[-1000:]  # the notebook's training images; 1,000 of its validation images
+
+
+@pytest.fixture(scope="module")
+def wide_models(digits):
+    """The wider candidate untrained, after 1 epoch (under-trained) and after the exercise's 5 epochs of
+    Adam(0.001) in batches of 256 on the 55,000 training images (about 25 s on 2 cores)."""
+    x_train, _ = digits
+    model = _wide()
+    untrained = keras.models.clone_model(model)
+    untrained.set_weights(model.get_weights())
+    model.fit(x_train, x_train, epochs=1, batch_size=256, verbose=0)
+    under = keras.models.clone_model(model)
+    under.set_weights(model.get_weights())
+    under.compile(optimizer="adam", loss="binary_crossentropy")
+    model.fit(x_train, x_train, initial_epoch=1, epochs=5, batch_size=256, verbose=0)
+    return untrained, under, model
+
+
+def test_wider_candidate_at_its_real_threshold(digits, wide_models):
+    _, x_val = digits
+    untrained, under, trained = wide_models
+    untrained.compile(optimizer="adam", loss="binary_crossentropy")
+    error = _error(trained, x_val)
+    assert error < WIDE_TRAINED_VAL < _error(under, x_val) < 50 < _error(untrained, x_val)
+    good = checks.check_wider_candidate(trained, error, x_val)
+    assert good.passed, good
+    _fails_with(checks.check_wider_candidate(untrained, _error(untrained, x_val), x_val), "not trained yet")
+    _fails_with(checks.check_wider_candidate(under, _error(under, x_val), x_val), "not as far as 5 epochs")
+    _fails_with(checks.check_wider_candidate(trained, error / 784, x_val), "too low")  # the MSE, per pixel
+    _fails_with(checks.check_wider_candidate(trained, _error(trained, digits[0][:1000]), x_val))  # training images
+    _fails_with(checks.check_wider_candidate(trained, None, x_val), "now measure")
+    _fails_with(checks.check_wider_candidate(trained, "small", x_val), "should be a number")
+    for fb in (checks.check_wider_candidate(under, error, x_val), checks.check_wider_candidate(trained, 1.0, x_val)):
+        assert "epochs=5" not in repr(fb) and "fit(" not in repr(fb)
+
+
+def test_wider_candidate_rejects_the_wrong_model(digits):
+    _, x_val = digits
+    _fails_with(checks.check_wider_candidate(_wide(hidden=256), 4.0, x_val), "step 3's 256 hidden units")
+    _fails_with(checks.check_wider_candidate(_wide(hidden=1024), 4.0, x_val), "[512, 128, 512, 784]")
+    _fails_with(checks.check_wider_candidate(_wide(activation="sigmoid", code_activation="linear"), 4.0, x_val), "ReLU")
+    _fails_with(checks.check_wider_candidate(_wide(code_activation="relu"), 4.0, x_val), "linear")
+    _fails_with(checks.check_wider_candidate(_wide(loss="mse"), 4.0, x_val), "'mse'", "cross-entropy")
+    _fails_with(checks.check_wider_candidate(_wide(loss="mean_squared_error"), 4.0, x_val), "'mse'")
+    _fails_with(checks.check_wider_candidate(_wide(loss=None), 4.0, x_val), "not compiled")
+
+
+def test_wider_candidate_odd_inputs():
+    x = np.random.default_rng(0).random((20, 784)).astype("float32")
+    model = _wide()
+    for odd in (None, "lots", [1, 2], np.zeros((2, 3)), {"a": 1}, float("nan"), object()):
+        assert not checks.check_wider_candidate(odd, 1.0, x).passed
+        assert not checks.check_wider_candidate(model, odd, x).passed
+    nan_model = _wide()
+    nan_model.set_weights([np.full_like(w, np.nan) for w in nan_model.get_weights()])
+    _fails_with(checks.check_wider_candidate(nan_model, 1.0, x), "not trained yet")
