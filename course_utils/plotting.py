@@ -248,13 +248,13 @@ def plot_latent_scatter(codes: np.ndarray, labels: np.ndarray, ax: Axes | None =
         ax.set_ylim(low[1], high[1])
         n_out = int(outside.sum())
         edge_handles = [plt.Line2D([], [], marker=">", linestyle="", color="0.4", markersize=6,
-                                   label=f"{n_out} beyond the view ({100 * n_out / len(codes):.1f}%), "
-                                         "marked on its edge" if len(codes) else "0 beyond the view")]
+                                   label=f"{n_out} beyond the view\n({100 * n_out / len(codes):.1f}%), "
+                                         "on its edge" if len(codes) else "0 beyond the view")]
     if legend:
         handles = [plt.Line2D([], [], marker="o", linestyle="", color=DIGIT_COLORS[d], markersize=6,
                               label=str(d)) for d in range(10)]
         ax.legend(handles=handles + edge_handles, title="digit", fontsize=8, loc="center left",
-                  bbox_to_anchor=(1.0, 0.5), frameon=False)
+                  bbox_to_anchor=(1.03 if zoom is not None else 1.0, 0.5), frameon=False)  # clear of edge marks
     elif edge_handles:
         ax.legend(handles=edge_handles, fontsize=8, loc="lower right", framealpha=0.8)
     if label_centroids and len(digits):

@@ -287,7 +287,7 @@ def test_latent_scatter_zoom_keeps_the_digits_in_view_and_marks_the_rest_on_the_
     # the legend: the ten digits, then the count of the marked points
     entries = list(_legend(ax))
     assert entries[:10] == [str(d) for d in range(10)]
-    assert entries[10].startswith("4 beyond the view (0.4%)")
+    assert entries[10] == "4 beyond the view\n(0.4%), on its edge"
     # the digit labels stay at their medians, inside the view
     for text in ax.texts:
         assert text.get_position() == pytest.approx(tuple(np.median(codes[labels == int(text.get_text())], axis=0)))
@@ -300,10 +300,10 @@ def test_latent_scatter_zoom_without_outliers_and_the_count_without_the_digit_le
     for axis, (low, high) in enumerate((ax.get_xlim(), ax.get_ylim())):
         span = np.ptp(codes[:, axis])
         assert (low, high) == pytest.approx((codes[:, axis].min() - 0.05 * span, codes[:, axis].max() + 0.05 * span))
-    assert list(_legend(ax))[10] == "0 beyond the view (0.0%), marked on its edge"
+    assert list(_legend(ax))[10] == "0 beyond the view\n(0.0%), on its edge"
     codes, labels, _ = _with_outliers()
     bare = plotting.plot_latent_scatter(codes, labels, zoom=0.99, legend=False).axes[0]
-    assert list(_legend(bare)) == ["4 beyond the view (0.4%), marked on its edge"]
+    assert list(_legend(bare)) == ["4 beyond the view\n(0.4%), on its edge"]
 
 
 # --- spread_labels --------------------------------------------------------------------------------
