@@ -5,6 +5,9 @@ The logic is plain functions and one class, so it is tested without a browser:
 - :func:`decode_points` -- decoder outputs for 2-D codes, as ``(n, 28, 28)`` images in [0, 1];
 - :func:`straight_line` -- ``n`` codes evenly spaced from one code to another, both ends included;
 - :func:`slider_limits` -- a slider range per latent axis from the codes of the test digits;
+- :func:`zoom_with_outliers` -- zoom a scatter of codes on that range and mark the codes outside it;
+- :func:`clear_path_pair` -- the rule that picks a pair of test digits whose straight path crosses
+  few other digits;
 - :class:`LatentExplorer` -- one matplotlib figure, per model a map of the test codes with a marker
   at the current point (and the path, in path mode) beside the digit decoded there;
   :meth:`LatentExplorer.show_point` / :meth:`LatentExplorer.show_path` map slider values to that
@@ -112,6 +115,76 @@ def slider_limits(codes, low: float = 0.5, high: float = 99.5, margin: float = 0
     return tuple((float(np.floor(a * 10) / 10), float(np.ceil(b * 10) / 10)) for a, b in zip(lo, hi))
 
 
+def zoom_with_outliers(ax, codes, low: float = 0.5, high: float = 99.5, margin: float = 0.15,
+                       limits=None, color: str = "0.25") -> int:
+    """Zoom ``ax`` on the bulk of ``codes`` (the :func:`slider_limits` box: the ``low``-``high``
+    percentiles per axis, widened by ``margin`` of their span) and mark every code outside that box
+    with a small ``x`` at the nearest point of the box's edge, so that no point silently disappears.
+    A note in the lower left corner says how many were moved (none: no note). ``limits``
+    ``((x0, x1), (y0, y1))``, if given, is the box instead.
+
+    Returns:
+        how many codes lie outside the box.
+    """
+    z = _as_codes(codes)
+    (x0, x1), (y0, y1) = slider_limits(z, low, high, margin) if limits is None else limits
+    outside = (z[:, 0] < x0) | (z[:, 0] > x1) | (z[:, 1] < y0) | (z[:, 1] > y1)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    count = int(outside.sum())
+    if count:
+        edge = np.column_stack([np.clip(z[outside, 0], x0, x1), np.clip(z[outside, 1], y0, y1)])
+        ax.scatter(edge[:, 0], edge[:, 1], marker="x", s=14, c=color, linewidths=0.8, clip_on=False,
+                   zorder=3, label="_outside")
+        ax.text(0.01, 0.01, f"x: {count} point{'s' if count > 1 else ''} outside this view, "
+                "drawn at its edge", transform=ax.transAxes, fontsize=7, color=color, ha="left",
+                va="bottom")
+    return count
+
+
+def clear_path_pair(codes_per_map: Sequence, labels, digit_a: int, digit_b: int, candidates: int = 30,
+                    steps: int = 20) -> tuple[int, int, int]:
+    """Notebook 11's rule for a straight path that a student can follow from a ``digit_a`` to a
+    ``digit_b``.
+
+    Among the first ``candidates`` images of each digit (in the order of ``labels``), every pair's
+    straight path is cut into ``steps`` evenly spaced points (both ends included) on every map of
+    ``codes_per_map``; a point *crosses another digit* when its nearest code on that map belongs to
+    neither digit. The pair with the fewest crossings over all maps wins; among equals, the one with
+    the longest path (each map's length in units of the standard deviation of its codes, summed),
+    so that the walk shows a real morph rather than two near-identical images.
+
+    Returns:
+        ``(index_a, index_b, crossings)``: indices into ``labels``, and the winner's crossings summed
+        over the maps (out of ``steps * len(codes_per_map)`` points).
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    labels = np.asarray(labels)
+    maps = [_as_codes(c, "codes") for c in codes_per_map]
+    if not maps or any(len(c) != len(labels) for c in maps):
+        raise ValueError("pass one (N, 2) array of codes per map, N = len(labels)")
+    if int(steps) != steps or steps < 2 or int(candidates) != candidates or candidates < 1:
+        raise ValueError("steps must be an integer >= 2 and candidates an integer >= 1")
+    first_a = np.flatnonzero(labels == digit_a)[:candidates]
+    first_b = np.flatnonzero(labels == digit_b)[:candidates]
+    if len(first_a) == 0 or len(first_b) == 0:
+        raise ValueError(f"no image of digit {digit_a if len(first_a) == 0 else digit_b} among the labels")
+    t = np.linspace(0.0, 1.0, int(steps))[None, None, :, None]
+    crossings = np.zeros((len(first_a), len(first_b)), dtype=int)
+    length = np.zeros((len(first_a), len(first_b)))
+    for codes in maps:
+        za, zb = codes[first_a][:, None, None, :], codes[first_b][None, :, None, :]
+        points = ((1 - t) * za + t * zb).reshape(-1, 2)
+        nearest = NearestNeighbors(n_neighbors=1).fit(codes).kneighbors(points, return_distance=False)[:, 0]
+        digits = labels[nearest].reshape(len(first_a), len(first_b), int(steps))
+        crossings += ((digits != digit_a) & (digits != digit_b)).sum(axis=2)
+        length += np.linalg.norm(za - zb, axis=-1)[:, :, 0] / codes.std()
+    best = np.lexsort((-length.ravel(), crossings.ravel()))[0]  # fewest crossings, then longest
+    i, j = np.unravel_index(best, crossings.shape)
+    return int(first_a[i]), int(first_b[j]), int(crossings[i, j])
+
+
 @dataclass
 class Panel:
     """One model of the explorer: its decoder and the codes of the test digits in its space."""
@@ -158,9 +231,7 @@ class LatentExplorer:
                 plot_latent_scatter(panel.codes[keep], panel.labels[keep], ax=ax, point_size=3,
                                     title=f"{panel.name}: test digits", xlabel=panel.xlabel,
                                     ylabel=panel.ylabel)
-            (x0, x1), (y0, y1) = panel.limits
-            ax.set_xlim(x0, x1)
-            ax.set_ylim(y0, y1)
+            zoom_with_outliers(ax, panel.codes[keep], limits=panel.limits)  # the sliders' box
             (path,) = ax.plot([], [], "-", color="black", lw=1.5, alpha=0.8, zorder=4)
             (marker,) = ax.plot([0], [0], marker="o", markersize=13, markerfacecolor="none",
                                 markeredgecolor="black", markeredgewidth=2.5, linestyle="", zorder=5)
@@ -344,5 +415,5 @@ def explorer_widget(explorer: LatentExplorer, test_codes: Sequence[np.ndarray], 
     return box
 
 
-__all__ = ["DIGIT_RECTS", "MAP_RECTS", "LatentExplorer", "Panel", "decode_points", "explorer_widget",
-           "point_on_line", "slider_limits", "straight_line"]
+__all__ = ["DIGIT_RECTS", "MAP_RECTS", "LatentExplorer", "Panel", "clear_path_pair", "decode_points",
+           "explorer_widget", "point_on_line", "slider_limits", "straight_line", "zoom_with_outliers"]

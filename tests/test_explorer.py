@@ -8,8 +8,9 @@ import pytest
 from PIL import Image
 
 from course_utils import checks
-from course_utils.explorer import (DIGIT_RECTS, MAP_RECTS, LatentExplorer, Panel, decode_points,
-                                   explorer_widget, point_on_line, slider_limits, straight_line)
+from course_utils.explorer import (DIGIT_RECTS, MAP_RECTS, LatentExplorer, Panel, clear_path_pair,
+                                   decode_points, explorer_widget, point_on_line, slider_limits,
+                                   straight_line, zoom_with_outliers)
 
 YY, XX = np.mgrid[0:28, 0:28]
 
@@ -95,6 +96,52 @@ def test_slider_limits_cover_the_codes_with_a_margin():
     assert inside > 0.99
     assert x1 - x0 < y1 - y0  # each axis gets its own range
     assert x1 - x0 < 3 * (np.ptp(codes[:, 0]))
+
+
+def test_zoom_with_outliers_zooms_on_the_bulk_and_marks_every_outlier_at_the_edge():
+    import matplotlib
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(2)
+    codes = np.vstack([rng.normal(size=(1000, 2)), [[40.0, 0.0], [0.0, -30.0], [25.0, 25.0]]])
+    fig, ax = plt.subplots()
+    ax.scatter(codes[:, 0], codes[:, 1])
+    count = zoom_with_outliers(ax, codes)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert ((x0, x1), (y0, y1)) == slider_limits(codes)
+    assert x1 < 10 and y0 > -10  # the three far points no longer stretch the axes
+    outside = (codes[:, 0] < x0) | (codes[:, 0] > x1) | (codes[:, 1] < y0) | (codes[:, 1] > y1)
+    assert count == outside.sum() >= 3
+    marks = [c for c in ax.collections if c.get_label() == "_outside"]
+    assert len(marks) == 1
+    edge = marks[0].get_offsets()
+    assert len(edge) == count
+    on_edge = np.isclose(edge[:, 0], x0) | np.isclose(edge[:, 0], x1) | np.isclose(edge[:, 1], y0) | np.isclose(edge[:, 1], y1)
+    assert on_edge.all()
+    assert [[x1, 0.0]] in edge.tolist() or np.isclose(edge, [x1, 0.0]).all(axis=1).any()  # (40, 0) at the right edge
+    assert any(f"{count} points outside" in t.get_text() for t in ax.texts)
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    assert zoom_with_outliers(ax, codes, limits=((-100, 100), (-100, 100))) == 0
+    assert ax.get_xlim() == (-100, 100) and not ax.texts  # nothing outside: no marks, no note
+    plt.close(fig)
+
+
+def test_clear_path_pair_prefers_paths_that_cross_no_other_digit_then_the_longest():
+    # digit 0 at x = 0, digit 1 at x = 10, a wall of digit 2 across y in [-1, 1] at x = 5: only
+    # paths far above the wall avoid it. Two maps, the second a scaled copy.
+    labels = np.array([0, 0, 0, 1, 1, 1] + [2] * 21)
+    codes = np.array([[0, 0], [0, 10], [-1, 11], [10, 0], [10, 10], [11, 11]]
+                     + [[5, y] for y in np.linspace(-1, 1, 21)], dtype="float32")
+    a, b, crossings = clear_path_pair([codes, 2 * codes], labels, 0, 1, steps=21)
+    assert (a, b, crossings) == (2, 5, 0)  # both above the wall; the longest of the clear paths
+    a, b, crossings = clear_path_pair([codes], labels, 0, 1, candidates=1, steps=21)
+    assert (a, b) == (0, 3) and crossings > 0  # only the pair through the wall is left
+    with pytest.raises(ValueError):
+        clear_path_pair([codes], labels, 0, 7)
+    with pytest.raises(ValueError):
+        clear_path_pair([codes[:5]], labels, 0, 1)
 
 
 # --- the figure: slider values -> marker, decoded digits --------------------------------------
