@@ -55,6 +55,9 @@ def test_compression_ratio():
     _fails_with(checks.check_compression_ratio(784 - 32), "fewer", "ratio")
     _fails_with(checks.check_compression_ratio(784 / 128), "128-number")
     _fails_with(checks.check_compression_ratio(12), "too low", "Hint")
+    # near misses: floor division 784 // 32 and the rounded 25 are not the ratio 24.5
+    _fails_with(checks.check_compression_ratio(784 // 32), "too low")
+    _fails_with(checks.check_compression_ratio(25), "too high")
     _fails_with(checks.check_compression_ratio("lots"), "should be a number")
     for wrong in (32 / 784, 12, 50):
         _no_code_in(checks.check_compression_ratio(wrong), "784 / 32", "24.5")

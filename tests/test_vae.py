@@ -313,6 +313,37 @@ def test_sampling_checker_rejects_shared_noise():
         assert not checks.check_sampling(odd).passed
 
 
+def test_sampling_checker_rejects_uniform_noise_and_a_wrong_base():
+    """Spreads a little off, at the checker's real tolerance (10%): noise drawn uniform in [-1, 1]
+    (standard deviation 0.577 instead of 1), and the standard deviation written with base 2,
+    2 ** (log_var / 2) (about 20% off here)."""
+    def uniform(mean, log_var, rng):
+        return mean + np.exp(0.5 * log_var) * rng.uniform(-1, 1, mean.shape)
+
+    def base_2(mean, log_var, rng):
+        return mean + 2.0 ** (0.5 * log_var) * rng.standard_normal(mean.shape)
+
+    for wrong in (uniform, base_2):
+        fb = checks.check_sampling(wrong)
+        assert not fb.passed and "standard deviations" in fb.message, (wrong.__name__, fb)
+
+
+def test_kl_checker_rejects_a_kl_slightly_off():
+    """A KL written with the variance and an epsilon inside the log, log(var + 0.01), is off by a few
+    hundredths per row: the checker's tolerance (1e-4) rejects it."""
+    def kl_eps(mean, log_var):
+        var = ops.exp(log_var)
+        return -0.5 * ops.sum(1 + ops.log(var + 0.01) - ops.square(mean) - var, axis=-1)
+
+    rng = np.random.default_rng(0)  # the checker's own inputs: the slip moves them by 1e-3 to 0.1
+    mean, log_var = rng.normal(size=(4, 2)).astype("float32"), rng.normal(size=(4, 2)).astype("float32")
+    off = np.abs(_np(kl_eps(mean, log_var)) - _np(vae_loss_terms(np.zeros((4, 1)), np.full((4, 1), 0.5), mean,
+                                                                  log_var)[1]))
+    assert 1e-3 < off.max() < 0.1, off
+    fb = checks.check_kl_function(kl_eps)
+    assert not fb.passed and "values differ" in fb.message, fb
+
+
 def test_kl_checker_accepts_keras_ops_and_rejects_odd_input():
     def kl_ops(mean, log_var):
         return -0.5 * ops.sum(1 + log_var - ops.square(mean) - ops.exp(log_var), axis=-1)
