@@ -159,6 +159,7 @@ _ENTRIES: list[Expectation] = [
     _E("5-NN accuracy of the 2-D parametric UMAP map (test digits)", 0.948, abs=0.015, fmt=".3f",
        meaning="the map no longer keeps each digit's neighbours together: check the graph, the loss and "
                "the training length."),
+    _E("5-NN accuracy in the 50-number PCA space (the map's input)", 0.975, abs=0.003, fmt=".3f", meaning=_PCA),
     _E("share of 15 PCA-50 neighbours kept on the UMAP map", 0.340, abs=0.020, fmt=".3f"),
     _E("test accuracy with 100 labels, nearest labelled code (mean of 5 draws)", 0.919, abs=0.019, fmt=".3f",
        meaning="the islands of the map no longer hold one digit each: check the map's 5-NN accuracy first."),
