@@ -67,20 +67,22 @@ def _data():
 
 
 def _pca_encoder(x, k):
-    """A 'trained' encoder of the exercise's architecture (784-256-k, sigmoid on every layer): the top
-    PCA directions carried through the sigmoids' near-linear middle."""
+    """A 'trained' encoder of the exercise's architecture (784-256-k, ReLU hidden units, a linear code):
+    the top PCA directions carried through the ReLUs as pairs, relu(z) - relu(-z) = z."""
     from course_utils.models import build_dense_autoencoder
 
-    pca = PCA(n_components=min(256, len(x))).fit(x)
+    pca = PCA(n_components=min(128, len(x))).fit(x)
     n = pca.n_components_
-    encoder, _, _ = build_dense_autoencoder(hidden_sizes=(256, k))
+    encoder, _, _ = build_dense_autoencoder(hidden_sizes=(256, k), activation="relu", code_activation="linear")
     first, second = [layer for layer in encoder.layers if isinstance(layer, keras.layers.Dense)]
     w1 = np.zeros((784, 256), "float32")
-    w1[:, :n] = 0.1 * pca.components_.T
+    w1[:, :n], w1[:, 128:128 + n] = pca.components_.T, -pca.components_.T
     b1 = np.zeros(256, "float32")
-    b1[:n] = -0.1 * pca.mean_ @ pca.components_.T
+    b1[:n], b1[128:128 + n] = -pca.mean_ @ pca.components_.T, pca.mean_ @ pca.components_.T
     first.set_weights([w1, b1])
-    second.set_weights([np.eye(256, k, dtype="float32"), np.full(k, -0.5, dtype="float32")])
+    w2 = np.zeros((256, k), "float32")
+    w2[np.arange(k), np.arange(k)], w2[128 + np.arange(k), np.arange(k)] = 1, -1
+    second.set_weights([w2, np.zeros(k, "float32")])
     return encoder
 
 

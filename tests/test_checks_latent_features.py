@@ -100,7 +100,7 @@ def test_balanced_subset_hints_give_no_code():
         assert "replace=False" not in message and "np.concatenate" not in message, message
 
 
-# --- 06, exercise 2: a trained 784-256-16 sigmoid encoder as a feature extractor ---------------------
+# --- 06, exercise 2: a trained 784-256-16 encoder (ReLU, linear code) as a feature extractor ---------------------
 @pytest.fixture(scope="module")
 def feature_data(mnist):
     """Notebook 06's first 1,000-label draw and 2,000 test images."""
@@ -115,24 +115,34 @@ def _accuracy(encoder, x_lab, y_lab, x_te, y_te):
     return logistic_accuracy(encoder.predict(x_lab, verbose=0), y_lab, encoder.predict(x_te, verbose=0), y_te).accuracy
 
 
-def _pca_sigmoid_encoder(x, code_size=16):
-    """The exercise's architecture (784-256-16, sigmoid everywhere) with weights that carry the top PCA
-    directions through the sigmoids' near-linear middle: codes as informative as a trained encoder's."""
+def _pca_relu_encoder(x, code_size=16):
+    """The exercise's architecture (784-256-16, ReLU hidden units, a linear code) with weights that carry
+    the top PCA directions through the ReLUs (each as a pair relu(z) - relu(-z) = z): PCA-16 codes,
+    about as informative as a trained encoder's."""
     from sklearn.decomposition import PCA
 
-    pca = PCA(n_components=256, random_state=0).fit(x[:10_000])
-    encoder, _, _ = build_dense_autoencoder(hidden_sizes=(256, code_size))
+    pca = PCA(n_components=128, random_state=0).fit(x[:10_000])
+    encoder, _, _ = build_dense_autoencoder(hidden_sizes=(256, code_size), activation="relu",
+                                            code_activation="linear")
     first, second = [layer for layer in encoder.layers if isinstance(layer, keras.layers.Dense)]
-    eps = 0.1
-    first.set_weights([(eps * pca.components_.T).astype("float32"),
-                       (-eps * pca.mean_ @ pca.components_.T).astype("float32")])
-    second.set_weights([np.eye(256, code_size, dtype="float32"), np.full(code_size, -0.5, dtype="float32")])
+    projection = pca.components_.T
+    first.set_weights([np.concatenate([projection, -projection], axis=1).astype("float32"),
+                       np.concatenate([-pca.mean_ @ projection, pca.mean_ @ projection]).astype("float32")])
+    pick = np.zeros((256, code_size), dtype="float32")
+    pick[np.arange(code_size), np.arange(code_size)] = 1
+    pick[128 + np.arange(code_size), np.arange(code_size)] = -1
+    second.set_weights([pick, np.zeros(code_size, dtype="float32")])
     return encoder
+
+
+def _exercise_autoencoder(code_size=16):
+    """The exercise's architecture: 784-256-code_size, ReLU hidden units, a linear code."""
+    return build_dense_autoencoder(hidden_sizes=(256, code_size), activation="relu", code_activation="linear")
 
 
 def test_code_features_right_answer_passes(feature_data):
     x, x_lab, y_lab, x_te, y_te = feature_data
-    encoder = _pca_sigmoid_encoder(x)
+    encoder = _pca_relu_encoder(x)
     accuracy = _accuracy(encoder, x_lab, y_lab, x_te, y_te)
     assert accuracy >= CODE_FEATURES_MIN_ACCURACY + 0.03
     fb = checks.check_code_features(encoder, accuracy, x_lab, y_lab, x_te, y_te)
@@ -150,34 +160,35 @@ def test_code_features_right_answer_passes(feature_data):
 def test_code_features_untrained_encoder_fails_at_the_real_threshold(feature_data):
     _, x_lab, y_lab, x_te, y_te = feature_data
     seed_everything(42)
-    untrained, _, _ = build_dense_autoencoder(hidden_sizes=(256, 16))
-    assert _accuracy(untrained, x_lab, y_lab, x_te, y_te) < CODE_FEATURES_MIN_ACCURACY - 0.05  # about 0.61
+    untrained, _, _ = _exercise_autoencoder()
+    assert _accuracy(untrained, x_lab, y_lab, x_te, y_te) < CODE_FEATURES_MIN_ACCURACY - 0.05  # about 0.53
     _fails_with(checks.check_code_features(untrained, 0.6, x_lab, y_lab, x_te, y_te), "untrained", "train")
 
 
 def test_code_features_under_trained_encoder_fails_at_the_real_threshold(feature_data):
     x, x_lab, y_lab, x_te, y_te = feature_data
     seed_everything(42)
-    encoder, _, autoencoder = build_dense_autoencoder(hidden_sizes=(256, 16))
-    autoencoder.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    encoder, _, autoencoder = _exercise_autoencoder()
+    autoencoder.compile(optimizer=keras.optimizers.Adam(0.001), loss="binary_crossentropy")
     autoencoder.fit(x[:5000], x[:5000], epochs=1, batch_size=256, verbose=0)  # one short epoch
     accuracy = _accuracy(encoder, x_lab, y_lab, x_te, y_te)
-    assert accuracy < CODE_FEATURES_MIN_ACCURACY
+    assert accuracy < CODE_FEATURES_MIN_ACCURACY  # about 0.67
     _fails_with(checks.check_code_features(encoder, accuracy, x_lab, y_lab, x_te, y_te), "below")
 
 
 def test_code_features_the_notebooks_encoders_and_other_architectures_fail(feature_data):
     _, x_lab, y_lab, x_te, y_te = feature_data
     for code in (32, 128):  # the notebook's own encoders instead of a new one
-        encoder, _, _ = build_dense_autoencoder(hidden_sizes=(256, code))
+        encoder, _, _ = _exercise_autoencoder(code)
         _fails_with(checks.check_code_features(encoder, 0.8, x_lab, y_lab, x_te, y_te), "new", f"{code} numbers")
-    relu, _, _ = build_dense_autoencoder(hidden_sizes=(256, 16), activation="relu")
-    _fails_with(checks.check_code_features(relu, 0.8, x_lab, y_lab, x_te, y_te), "sigmoid")
-    linear_code, _, _ = build_dense_autoencoder(hidden_sizes=(256, 16), code_activation="linear")
-    _fails_with(checks.check_code_features(linear_code, 0.8, x_lab, y_lab, x_te, y_te), "sigmoid")
-    narrow, _, _ = build_dense_autoencoder(hidden_sizes=(128, 16))
+    # the lesson's sigmoid everywhere, a ReLU code, or sigmoid hidden units: not the 32-number model's recipe
+    for activation, code_activation in (("sigmoid", None), ("relu", None), ("sigmoid", "linear")):
+        other, _, _ = build_dense_autoencoder(hidden_sizes=(256, 16), activation=activation,
+                                              code_activation=code_activation)
+        _fails_with(checks.check_code_features(other, 0.8, x_lab, y_lab, x_te, y_te), "'relu', 'linear'")
+    narrow, _, _ = build_dense_autoencoder(hidden_sizes=(128, 16), activation="relu", code_activation="linear")
     _fails_with(checks.check_code_features(narrow, 0.8, x_lab, y_lab, x_te, y_te), "[256, 16]")
-    _, _, autoencoder = build_dense_autoencoder(hidden_sizes=(256, 16))
+    _, _, autoencoder = _exercise_autoencoder()
     _fails_with(checks.check_code_features(autoencoder, 0.8, x_lab, y_lab, x_te, y_te), "pass its encoder")
 
 
@@ -195,8 +206,8 @@ def test_code_features_model_of_the_wrong_shape_or_nan_gets_feedback():
     inputs = keras.Input(shape=(28, 28))
     images = keras.Model(inputs, keras.layers.Dense(16, activation="sigmoid")(keras.layers.Flatten()(inputs)))
     assert not checks.check_code_features(images, 0.8, x, y, x, y).passed
-    broken, _, _ = build_dense_autoencoder(hidden_sizes=(256, 16))
-    broken.layers[1].set_weights([np.full((784, 256), np.nan, "float32"), np.zeros(256, "float32")])
+    broken, _, _ = _exercise_autoencoder()
+    broken.layers[2].set_weights([np.full((256, 16), np.nan, "float32"), np.zeros(16, "float32")])  # the code layer
     _fails_with(checks.check_code_features(broken, 0.8, x, y, x, y), "NaN")
 
 
