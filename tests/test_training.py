@@ -198,6 +198,25 @@ def test_the_vae_recipes_seed_decides_the_weights(vae_trained, vae_and_seeds):
     assert _differ(vae_trained[2], other), "another seed must give other weights"
 
 
+def test_vae_training_validates_on_the_validation_images(monkeypatch):
+    """train_vae_recipe fits on x_train and validates on x_val, the very arrays it is given (random
+    pixels cost about the same to rebuild whichever images they are, so the values cannot tell)."""
+    seen = []
+    fit = models.VAE.fit
+
+    def recording_fit(self, *args, **kwargs):
+        seen.append((args, kwargs))
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(models.VAE, "fit", recording_fit)
+    x_train, x_val = _data()
+    train_vae_recipe(replace(VAE_TINY, epochs=1), x_train, x_val)
+    [(args, kwargs)] = seen
+    assert (args[0] if args else kwargs["x"]) is x_train
+    validation = kwargs["validation_data"]
+    assert len(validation) == 1 and validation[0] is x_val, "validate on x_val, with no targets"
+
+
 # --- the cache -------------------------------------------------------------------------
 
 def test_models_live_in_the_variables_folder_or_beside_the_lessons(tmp_path, monkeypatch):
