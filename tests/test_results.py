@@ -178,3 +178,15 @@ def test_every_registry_entry_prints_exactly_what_it_checks():
             step = max(e.tolerance * 1e-3, 1e-6)
             assert not e.holds(e.low - step) and not e.holds(e.high + step)
         assert re.fullmatch(r"[^|]+", name)
+
+
+def test_a_relative_tolerance_around_a_negative_value(capsys, strict):
+    """-2.0 (±10%) runs from -2.2 to -1.8 (a tolerance taken with the value's sign would turn the
+    range over and refuse everything)."""
+    gap = Expectation("log-likelihood gap, nats", -2.0, rel=0.1, fmt=".2f")
+    assert (gap.low, gap.high) == pytest.approx((-2.2, -1.8)) and gap.tolerance == pytest.approx(0.2)
+    assert expect(gap, -2.1) == pytest.approx(-2.1)
+    assert "-2.00 (±10%, -2.20 to -1.80): measured -2.100 ✓" in capsys.readouterr().out
+    for outside in (-2.3, -1.7, 2.0):
+        with pytest.raises(AssertionError, match="-2.20 to -1.80"):
+            expect(gap, outside)
