@@ -13,6 +13,7 @@ on purpose; one generic line is not a leak).
 from __future__ import annotations
 
 import ast
+import builtins
 import io
 import re
 import tokenize
@@ -95,29 +96,51 @@ def _defines(node: ast.stmt) -> set[str]:
     return set()
 
 
-def _exercise_problems(cell: str, checker: str) -> list[str]:
+def _names_defined(cells: list[str]) -> set[str]:
+    """Every name that ``cells`` bind anywhere (assignments, loops, functions, classes, imports)."""
+    names: set[str] = set(dir(builtins))
+    for cell in cells:
+        try:
+            tree = ast.parse(cell)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return names
+
+
+def _exercise_problems(cell: str, checker: str, earlier: set[str]) -> list[str]:
     """What is wrong with a lesson's exercise cell that calls ``checks.<checker>``: it must hold a
-    ``None  # your ...`` placeholder, and every statement that defines the checker's first argument
-    (a checker takes the answer first), or, from the first placeholder on, any name passed to the
-    checker, must leave it unanswered (statements before it give the exercise's context, such as
-    ``pca_8 = PCA(...)``)."""
-    lines = cell.splitlines()
-    marked = [i + 1 for i, line in enumerate(lines) if PLACEHOLDER.search(line)]
-    if not marked:
+    ``None  # your ...`` placeholder; the checker's first argument (a checker takes the answer first),
+    where the cell sets it, must be unanswered (None, or a function returning None); and any other name
+    passed to the checker that the cell sets must be unanswered too, unless it is the exercise's
+    context: a statement that uses names, all of earlier cells, such as ``pca_8 = PCA(...).fit(x_train)``
+    (an answer is a constant, or uses the cell's own names or names only the solutions define)."""
+    if not PLACEHOLDER.search(cell):
         return [f"the exercise cell of checks.{checker} has no `None  # your ...` placeholder"]
     try:
         tree = ast.parse(cell)
     except SyntaxError as exc:
         return [f"the exercise cell of checks.{checker} does not parse: {exc}"]
-    call = re.search(rf"\bchecks\.{checker}\(([^)]*)", cell).group(1)
-    passed = set(re.findall(r"\b\w+\b", call))
-    answers = {call.args[0].id for call in ast.walk(tree)
-               if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == checker
-               and call.args and isinstance(call.args[0], ast.Name)}
-    first = next(i for i, node in enumerate(tree.body) if node.end_lineno >= marked[0])
-    return [f"the exercise cell of checks.{checker} answers {sorted(_defines(node) & (passed | answers))}"
-            for i, node in enumerate(tree.body)
-            if _defines(node) & (passed if i >= first else answers) and not _is_unanswered(node)]
+    calls = [call for call in ast.walk(tree) if isinstance(call, ast.Call)
+             and isinstance(call.func, ast.Attribute) and call.func.attr == checker]
+    answers = {call.args[0].id for call in calls if call.args and isinstance(call.args[0], ast.Name)}
+    passed = {n.id for call in calls for arg in [*call.args, *(k.value for k in call.keywords)]
+              for n in ast.walk(arg) if isinstance(n, ast.Name)}
+    problems = []
+    for node in tree.body:
+        names = _defines(node) & passed
+        if not names or _is_unanswered(node):
+            continue
+        loaded = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        if names & answers or not loaded or not loaded <= earlier:
+            problems.append(f"the exercise cell of checks.{checker} answers {sorted(names)}")
+    return problems
 
 
 def unanswered_problems(lesson_cells: list[str], solution_cells: list[str]) -> list[str]:
@@ -127,8 +150,9 @@ def unanswered_problems(lesson_cells: list[str], solution_cells: list[str]) -> l
     problems = []
     for source, _ in _answer_cells(solution_cells):
         for checker in dict.fromkeys(CHECKER.findall(source)):
-            cells = [c for c in lesson_cells if re.search(rf"\bchecks\.{checker}\(", c)]
-            problems += _exercise_problems(cells[0], checker) if cells else [f"no lesson cell calls checks.{checker}"]
+            at = [i for i, c in enumerate(lesson_cells) if re.search(rf"\bchecks\.{checker}\(", c)]
+            problems += (_exercise_problems(lesson_cells[at[0]], checker, _names_defined(lesson_cells[:at[0]]))
+                         if at else [f"no lesson cell calls checks.{checker}"])
     return problems
 
 
