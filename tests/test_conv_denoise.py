@@ -256,3 +256,17 @@ def test_conv_checker_rejects_a_model_of_the_wrong_output_shape(digits):
     out = layers.Reshape((28, 28, 2))(layers.Dense(28 * 28 * 2, activation="sigmoid")(code))
     fb = checks.check_conv_autoencoder(keras.Model(image, out), digits)
     assert not fb.passed and "shape" in fb.message, fb
+
+
+@pytest.mark.parametrize("scale", [0.75, 1.25])
+def test_salt_and_pepper_rejects_a_share_a_quarter_off(scale):
+    """Asked for 20%, noise on 15% or 25% of the pixels (a plausible slip: choosing pixels with a
+    scaled probability) fails: the checker's share range is 0.18 to 0.22, not wider."""
+
+    def off_share(x, fraction, rng):
+        chosen = rng.random(x.shape) < fraction * scale
+        salt = rng.random(x.shape) < 0.5
+        return np.where(chosen, salt.astype(x.dtype), x)
+
+    fb = checks.check_salt_and_pepper(off_share)
+    assert not fb.passed and "changed" in repr(fb), fb
