@@ -340,3 +340,12 @@ def test_real_model_trained_on_wrongly_scaled_images_fails(mnist, rescale):
     x0 = rescale(x_train[y_train == 0][:2000])
     model.fit(x0, x0, epochs=1, batch_size=128, verbose=0)
     assert not checks.check_one_class_model(model, 0.99, 0, x_test, y_test).passed
+
+
+@pytest.mark.parametrize("near_miss", [0.97, 0.98, 0.995 - 0.0125])
+def test_threshold_near_misses_fail_at_the_real_tolerance(near_miss):
+    """Asked for the 99% quantile, a threshold accepting 97%, 98% or 98.25% of the normal images fails:
+    the tolerance is half a percent (or one image), not a few percent."""
+    scores, labels = _scores()
+    normal = scores[labels == 2]
+    _fails_with(checks.check_threshold(np.quantile(normal, near_miss), scores, labels, 2, accept=0.99), "Hint")
