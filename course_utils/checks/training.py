@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_utils.checks.building import _model_io
+from course_utils.checks.pca import _activation_name, _dense_layers
 from course_utils.checks.feedback import Feedback, _number, _unanswered
 
 
@@ -139,16 +140,8 @@ _UNTRAINED_VAL = 50.0
 
 
 def _activation_names(model) -> dict[str, str]:
-    """``{layer name: activation name}`` of every Dense layer, nested models included."""
-    import keras
-
-    names = {}
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            names.update(_activation_names(layer))
-        elif isinstance(layer, keras.layers.Dense):
-            names[layer.name] = getattr(layer.activation, "__name__", str(layer.activation))
-    return names
+    """``{layer name: activation name}`` of every layer with units, nested models included."""
+    return {layer.name: _activation_name(layer) for layer in _dense_layers(model)}
 
 
 def _loss_name(model) -> str | None:
