@@ -17,4 +17,5 @@ from course_utils.checks.conv_denoise import CONV16_MAX_ERROR, check_conv_autoen
 from course_utils.checks.anomaly import check_caught_share, check_one_class_model, check_threshold
 from course_utils.checks.explorer import check_circle, check_path_model
 from course_utils.checks.neighbour_map import SMALL_MAP_5NN, check_fuzzy_cross_entropy, check_small_map, fuzzy_cross_entropy
+from course_utils.checks.vq import check_nearest_codes, check_perplexity
 from course_utils.checks.masked import check_fill_masked, check_patchify
