@@ -132,6 +132,29 @@ def test_training_uses_adam_at_the_recipes_rate_on_the_recipes_loss(honoured):
     assert "val_mse" in history.history, "the squared error is tracked beside another loss"
 
 
+def test_many_steps_per_execution_give_the_same_updates_batch_for_batch():
+    """03 and 05 compile with steps_per_execution=64 and say it changes speed only: the weights after an
+    uneven number of batches (the last one short) match a model run one batch per call."""
+    x = np.random.default_rng(0).random((600, 784)).astype("float32")
+    weights = []
+    for steps in (1, training.STEPS_PER_EXECUTION):
+        training.seed_everything(3)
+        _, _, model = models.build_dense_autoencoder(hidden_sizes=(16, 4), activation="relu",
+                                                     code_activation="linear")
+        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", steps_per_execution=steps)
+        model.fit(x, x, epochs=2, batch_size=64, verbose=0)  # 10 batches per epoch, the last of 24 images
+        weights.append([np.asarray(w) for w in model.get_weights()])
+    assert training.STEPS_PER_EXECUTION > 1
+    for one, many in zip(*weights):
+        np.testing.assert_array_equal(one, many)
+
+
+def test_the_course_compiles_with_many_steps_per_execution():
+    model = models.build_dense_autoencoder(hidden_sizes=(8, 2))[2]
+    training.compile_autoencoder(model)
+    assert model.steps_per_execution == training.STEPS_PER_EXECUTION
+
+
 def test_the_default_recipe_is_the_original_lessons_mse():
     assert Recipe(name="x").loss == "mse" and training.SEED_AUTOENCODER.loss == "mse"
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
