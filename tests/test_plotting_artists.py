@@ -66,3 +66,31 @@ def test_roc_auroc_orders_tied_false_positive_rates_by_true_positive_rate():
     climbs (0, 0) -> (0, 0.5) -> (1, 1): area 0.75 (taken in the given order it would be 0.5)."""
     ax = plotting.plot_roc_curves({"tied": ([0.0, 0.0, 1.0], [0.5, 0.0, 1.0])}).axes[0]
     assert "tied (AUROC 0.750)" in [line.get_label() for line in ax.lines]
+
+
+def test_digit_colours_are_tab10_in_its_own_order():
+    """Digit d is drawn in tab10's d-th colour (0 blue, 1 orange, 2 green ...), as the notebooks' prose and
+    every legend assume; a rotated or reordered palette would still be 'consistent' and pass the other tests."""
+    expected = matplotlib.colormaps["tab10"].colors
+    np.testing.assert_allclose(np.asarray(plotting.DIGIT_COLORS), np.asarray(expected))
+    assert matplotlib.colors.to_hex(plotting.DIGIT_COLORS[0]) == "#1f77b4"  # blue
+    assert matplotlib.colors.to_hex(plotting.DIGIT_COLORS[1]) == "#ff7f0e"  # orange
+
+
+def test_score_histograms_draw_the_normal_scores_blue_and_the_anomalies_orange():
+    """Low scores belong to the normal images: their bars are blue, the high ones orange, and the legend
+    names each colour with its group, so swapping the two colours (or the two groups) fails."""
+    rng = np.random.default_rng(0)
+    fig = plotting.plot_score_histograms(rng.uniform(1, 2, 300), rng.uniform(10, 20, 100), log_x=False, bins=40)
+    ax = fig.axes[0]
+    blue, orange = (np.asarray(matplotlib.colors.to_rgb(c)) for c in plotting.DIGIT_COLORS[:2])
+    drawn = [p for p in ax.patches if p.get_height() > 0]
+    assert drawn
+    for patch in drawn:
+        colour = np.asarray(patch.get_facecolor()[:3])
+        centre = patch.get_x() + patch.get_width() / 2
+        np.testing.assert_allclose(colour, blue if centre < 5 else orange, atol=1e-6)
+    legend = {text.get_text().split(" (")[0]: np.asarray(handle.get_facecolor()[:3])
+              for text, handle in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles)}
+    np.testing.assert_allclose(legend["normal"], blue, atol=1e-6)
+    np.testing.assert_allclose(legend["anomalies"], orange, atol=1e-6)
