@@ -515,7 +515,8 @@ def plot_grouped_bars(values: dict[str, Sequence[float]], groups: Sequence[str],
     bars stand left to right in the order of ``values``.
 
     Args:
-        values: series name -> one value per group, e.g. {"raw pixels": [0.72, 0.86, 0.92]}.
+        values: series name -> one value per group, e.g. {"raw pixels": [0.72, 0.86, 0.92]}; NaN
+            marks a group the series was not measured on: its slot stays empty.
         groups: names of the clusters, e.g. ["100 labels", "1,000 labels", "60,000 labels"].
         ylabel, title, ylim: axes text and y limits; ``log_scale`` for a logarithmic y axis.
         ax: draw into this Axes (one panel of a larger figure); a new figure if None.
@@ -535,7 +536,9 @@ def plot_grouped_bars(values: dict[str, Sequence[float]], groups: Sequence[str],
     width = 0.8 / len(values)
     x = np.arange(len(groups))
     for i, (name, v) in enumerate(values.items()):
-        ax.bar(x + (i - (len(values) - 1) / 2) * width, v, width, label=name)
+        v = np.asarray(v, dtype=np.float64)
+        drawn = ~np.isnan(v)  # NaN: not measured for that group, so no bar (never a bar of height 0)
+        ax.bar((x + (i - (len(values) - 1) / 2) * width)[drawn], v[drawn], width, label=name)
     ax.set_xticks(x)
     ax.set_xticklabels(groups)
     ax.set_ylabel(ylabel)

@@ -94,3 +94,15 @@ def test_score_histograms_draw_the_normal_scores_blue_and_the_anomalies_orange()
               for text, handle in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles)}
     np.testing.assert_allclose(legend["normal"], blue, atol=1e-6)
     np.testing.assert_allclose(legend["anomalies"], orange, atol=1e-6)
+
+
+def test_grouped_bars_leave_an_unmeasured_group_empty_instead_of_drawing_zero():
+    """10's chart has a series measured on the even digits only: its odd-digit slots hold no bar at all."""
+    fig = plotting.plot_grouped_bars({"all": [0.9, 0.8, 0.7], "some": [0.95, np.nan, 0.85]},
+                                     groups=["0", "1", "2"], ylabel="AUROC")
+    containers = fig.axes[0].containers
+    assert [len(c.patches) for c in containers] == [3, 2]
+    some = containers[1].patches
+    assert [p.get_height() for p in some] == pytest.approx([0.95, 0.85])
+    centres = [p.get_x() + p.get_width() / 2 for p in some]
+    assert centres[0] == pytest.approx(0.2) and centres[1] == pytest.approx(2.2)
