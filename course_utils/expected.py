@@ -196,6 +196,25 @@ _ENTRIES: list[Expectation] = [
     _E("test accuracy with 100 labels, nearest labelled code (mean of 5 draws)", 0.919, abs=0.019, fmt=".3f",
        meaning="the islands of the map no longer hold one digit each: check the map's 5-NN accuracy first."),
     _E("spread of that accuracy over the 5 draws (standard deviation)", 0.010, abs=0.008, fmt=".3f"),
+    # --- 13: sparse autoencoders. Measured: default run, ONEDNN_MAX_CPU_ISA=AVX2 on one core (empty model
+    # folder), COURSE_SEED_OFFSET=1; the three values of each quantity in that order in its comment.
+    _E("test accuracy of the 784-128-10 classifier", 0.965, abs=0.006, fmt=".3f"),  # 0.9653 x3
+    _E("active neurons per test image, of 128", 80.1, abs=2.0, fmt=".1f"),  # 80.34, 80.34, 79.87
+    _E("mean active latents per validation image, L1 SAE chosen for L0 near 16", 14.7, abs=1.5, fmt=".1f",
+       meaning="the L1 weight chosen on validation gives another L0: check the weights tried."),  # 14.75, 14.75, 14.58
+    _E("variance explained on test activations, top-k SAE (k=16)", 0.938, abs=0.006, fmt=".3f"),  # .939 .939 .936
+    _E("variance explained on test activations, L1 SAE at L0 near 16", 0.830, abs=0.010, fmt=".3f"),  # .831 .831 .829
+    _E("dead latents, top-k SAE without a fix (10,000 validation images)", 0.47, abs=0.06, fmt=".2f"),  # .487 .480 .445
+    _E("dead latents, L1 SAE at L0 near 16 (10,000 validation images)", 0.15, abs=0.04, fmt=".2f"),  # .161 .161 .142
+    _E("dead latents, top-k SAE with AuxK (10,000 validation images)", 0.019, abs=0.010, fmt=".3f",
+       meaning="the AuxK loss no longer revives the dead latents: check its weight and k_aux."),  # .020 .021 .017
+    _E("variance explained on test activations, top-k SAE (k=16) with AuxK", 0.941, abs=0.005, fmt=".3f"),  # .942 .941 .940
+    _E("test accuracy drop with the hidden layer replaced by the top-k SAE with AuxK, points", 0.59, abs=0.25,
+       fmt=".2f"),  # 0.51, 0.67, 0.60
+    _E("test accuracy drop with the hidden layer replaced by the L1 SAE, points", 2.2, abs=0.4, fmt=".1f"),  # 2.33 2.33 2.07
+    _E("latents active on at least 100 test images, of 1,024", 330, abs=40, fmt="d"),  # 315, 328, 345
+    _E("median top-100 single-digit share, SAE latents", 0.78, abs=0.07, fmt=".2f"),  # 0.800, 0.790, 0.750
+    _E("median top-100 single-digit share, classifier neurons", 0.64, abs=0.04, fmt=".2f"),  # 0.640 x3
 ]
 
 

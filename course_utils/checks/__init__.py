@@ -19,3 +19,4 @@ from course_utils.checks.explorer import check_circle, check_path_model
 from course_utils.checks.neighbour_map import SMALL_MAP_5NN, check_fuzzy_cross_entropy, check_small_map, fuzzy_cross_entropy
 from course_utils.checks.vq import check_nearest_codes, check_perplexity
 from course_utils.checks.masked import check_fill_masked, check_patchify
+from course_utils.checks.sparse import check_batch_top_k, check_sparsity_stats
