@@ -175,7 +175,7 @@ def test_each_exercise_cell_is_still_unanswered(lesson, solutions):
 
 
 def test_every_lesson_has_a_solutions_notebook():
-    assert len(LESSONS) == 12
+    assert len(LESSONS) == len(list(SOLUTIONS.glob("[0-9][0-9]_solutions.ipynb"))) >= 12
     for lesson in LESSONS:
         assert (SOLUTIONS / f"{lesson.name[:2]}_solutions.ipynb").is_file(), lesson.name
 
