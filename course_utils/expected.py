@@ -204,20 +204,21 @@ _ENTRIES: list[Expectation] = [
     _E("test accuracy with 100 labels, nearest labelled code (mean of 5 draws)", 0.919, abs=0.019, fmt=".3f",
        meaning="the islands of the map no longer hold one digit each: check the map's 5-NN accuracy first."),
     _E("spread of that accuracy over the 5 draws (standard deviation)", 0.010, abs=0.008, fmt=".3f"),
-    # --- 15: masked autoencoders
+    # --- 15: masked autoencoders. Measured: default, AVX2 on one core, COURSE_SEED_OFFSET=1 (the seed moves
+    # the mean-pooled features' accuracies by up to 0.04 and can swap the two mask ratios' order).
     _E("MSE on hidden validation patches, MAE at 75% masking", 0.060, abs=0.004, fmt=".3f"),
     _E("MSE on hidden validation patches, blank patch", 0.111, abs=0.002, fmt=".3f", meaning=_DATA),
-    _E("logistic regression on MAE features (64), 100 labels: mean test accuracy over 5 draws", 0.62,
-       abs=0.04, fmt=".2f"),
-    _E("logistic regression on MAE features (64), 1,000 labels: mean test accuracy over 5 draws", 0.77,
-       abs=0.03, fmt=".2f"),
+    _E("logistic regression on MAE features (64), 100 labels: mean test accuracy over 5 draws", 0.60,
+       abs=0.06, fmt=".2f"),
+    _E("logistic regression on MAE features (64), 1,000 labels: mean test accuracy over 5 draws", 0.76,
+       abs=0.05, fmt=".2f"),
     _E("logistic regression on MAE tokens side by side (1,024), 100 labels: mean test accuracy over 5 draws",
        0.70, abs=0.04, fmt=".2f"),
     _E("logistic regression on MAE tokens side by side (1,024), 1,000 labels: mean test accuracy over 5 draws",
        0.88, abs=0.02, fmt=".2f"),
-    _E("MAE features minus autoencoder codes (128), 1,000 labels: mean test accuracy", -0.11, abs=0.03,
+    _E("MAE features minus autoencoder codes (128), 1,000 labels: mean test accuracy", -0.12, abs=0.05,
        fmt=".2f"),
-    _E("MAE features, 75% masking, 1,000 labels: mean validation accuracy", 0.79, abs=0.03, fmt=".2f"),
+    _E("MAE features, 75% masking, 1,000 labels: mean validation accuracy", 0.78, abs=0.04, fmt=".2f"),
     _E("MAE features, 50% masking, 1,000 labels: mean validation accuracy", 0.78, abs=0.03, fmt=".2f"),
     # --- 13: sparse autoencoders. Measured: default run, ONEDNN_MAX_CPU_ISA=AVX2 on one core (empty model
     # folder), COURSE_SEED_OFFSET=1; the three values of each quantity in that order in its comment.
