@@ -113,3 +113,14 @@ def test_references_agree():
     mask[:, 3] = True
     filled = reference_fill(patches, mask, np.zeros((16, 49)))
     assert (filled[:, 3] == 0).all() and (filled[:, 2] == patches[:, 2]).all()
+
+
+# Almost-right answers (found by a mutation audit: these survived a loosened tolerance or a fixed shape).
+def test_fill_slightly_off_fails():
+    assert not checks.check_fill_masked(
+        lambda p, m, pm: np.where(np.asarray(m, bool)[..., None], np.asarray(pm)[None] + 0.01, p)).passed
+
+
+def test_fill_hard_coded_to_16_positions_fails():
+    assert not checks.check_fill_masked(
+        lambda p, m, pm: np.where(np.asarray(m, bool).reshape(-1, 16, 1), np.asarray(pm)[None], p)).passed

@@ -109,3 +109,41 @@ def test_sparsity_stats_odd_input(odd):
 
 def test_sparsity_stats_raising_function():
     _fails_with(checks.check_sparsity_stats(lambda z: z.nonexistent), "AttributeError")
+
+
+# Almost-right answers (found by a mutation audit: these survived a loosened tolerance or a lost message).
+def test_leaky_relu_is_not_batch_top_k():
+    def leaky(pre, k):
+        t = ops.top_k(ops.reshape(pre, (-1,)), ops.shape(pre)[0] * k)[0][-1]
+        return ops.leaky_relu(pre, 0.01) * ops.cast(pre >= t, pre.dtype)
+    _fails_with(checks.check_batch_top_k(leaky), "negative")
+
+
+def test_values_only_gets_the_shape_message():
+    _fails_with(checks.check_batch_top_k(values_only), "should have the shape of pre")
+
+
+def test_an_answer_that_is_not_numbers_gets_the_return_message():
+    _fails_with(checks.check_batch_top_k(lambda pre, k: "latents"), "return a tensor of numbers")
+
+
+def test_median_l0_fails():
+    _fails_with(checks.check_sparsity_stats(
+        lambda z: (np.median((z > 0).sum(axis=1)), 1 - (z > 0).any(axis=0).mean())), "L0")
+
+
+def test_dead_share_off_by_one_latent_fails():
+    _fails_with(checks.check_sparsity_stats(
+        lambda z: ((z > 0).sum(axis=1).mean(), ((~(z > 0).any(axis=0)).sum() + 1) / z.shape[1])), "dead share")
+
+
+def test_l0_twice_is_not_called_swapped():
+    def l0_twice(z):
+        l0 = (z > 0).sum(axis=1).mean()
+        return l0, l0
+    fb = checks.check_sparsity_stats(l0_twice)
+    assert not fb.passed and "swapped" not in fb.message and "dead share" in fb.message
+
+
+def test_lazy_answer_that_raises_gets_feedback():
+    assert not checks.check_sparsity_stats(lambda z: (1 / 0 for _ in range(2))).passed

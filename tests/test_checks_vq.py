@@ -103,3 +103,34 @@ def test_nearest_hints_name_the_mistake():
     assert "dot product" in checks.check_nearest_codes(nearest_dot).message
     assert "argmin" in checks.check_nearest_codes(nearest_argmax).message
     assert "shape" in checks.check_nearest_codes(nearest_flat).message
+
+
+# Almost-right answers (found by a mutation audit: these survived a loosened tolerance or a lost message).
+def test_perplexity_with_log_p_plus_eps_fails():
+    def log_eps(counts):
+        p = counts / counts.sum()
+        return float(np.exp(-np.sum(p * np.log(p + 1e-3))))
+    assert not checks.check_perplexity(log_eps).passed
+
+
+def test_perplexity_array_gets_one_number_message():
+    fb = checks.check_perplexity(lambda counts: np.full(2, perplexity_right(counts)))
+    assert not fb.passed and "one number" in fb.message
+
+
+def test_perplexity_nan_from_zero_counts_is_explained():
+    assert "count 0" in checks.check_perplexity(perplexity_with_zeros).message
+
+
+def test_nearest_one_wrong_index_fails_and_says_how_many():
+    def one_off(z, codebook):
+        out = np.array(nearest_broadcast(z, codebook))
+        out.flat[0] = (out.flat[0] + 1) % len(codebook)
+        return out
+    fb = checks.check_nearest_codes(one_off)
+    assert not fb.passed
+    assert "100%" not in fb.message and " of your " in fb.message
+
+
+def test_nearest_distances_get_the_indices_message():
+    assert "not the distances" in checks.check_nearest_codes(nearest_distances).message

@@ -106,3 +106,19 @@ def test_grouped_bars_leave_an_unmeasured_group_empty_instead_of_drawing_zero():
     assert [p.get_height() for p in some] == pytest.approx([0.95, 0.85])
     centres = [p.get_x() + p.get_width() / 2 for p in some]
     assert centres[0] == pytest.approx(0.2) and centres[1] == pytest.approx(2.2)
+
+
+def test_grouped_bars_width_fills_the_cluster():
+    """Two series share 0.8 of each cluster: each bar is 0.4 wide, measured or not elsewhere."""
+    fig = plotting.plot_grouped_bars({"all": [0.9, 0.8, 0.7], "some": [0.95, np.nan, 0.85]}, ["0", "1", "2"], "AUROC")
+    for container in fig.axes[0].containers:
+        assert [p.get_width() for p in container.patches] == pytest.approx([0.4] * len(container.patches))
+
+
+def test_score_histograms_draw_the_normal_scores_first_as_shares():
+    rng = np.random.default_rng(0)
+    ax = plotting.plot_score_histograms(rng.uniform(1, 2, 300), rng.uniform(10, 20, 100), log_x=False).axes[0]
+    first = ax.containers[0].patches
+    np.testing.assert_allclose(np.asarray(first[0].get_facecolor()[:3]),
+                               np.asarray(matplotlib.colors.to_rgb(plotting.DIGIT_COLORS[0])), atol=1e-6)
+    assert sum(p.get_height() for p in first) == pytest.approx(1.0)

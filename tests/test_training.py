@@ -155,6 +155,17 @@ def test_the_course_compiles_with_many_steps_per_execution():
     assert model.steps_per_execution == training.STEPS_PER_EXECUTION
 
 
+def test_compile_autoencoder_uses_plain_adam():
+    """The course's compile is Adam at the recipe's rate and nothing else (no clipping, no other options)."""
+    model = models.build_dense_autoencoder(hidden_sizes=(8, 2))[2]
+    training.compile_autoencoder(model, learning_rate=0.003)
+    got, want = model.optimizer.get_config(), keras.optimizers.Adam(learning_rate=0.003).get_config()
+    got.pop("name"), want.pop("name")
+    assert got.keys() == want.keys()
+    for key, value in want.items():
+        assert got[key] == (pytest.approx(value) if isinstance(value, float) else value), key
+
+
 def test_the_default_recipe_is_the_original_lessons_mse():
     assert Recipe(name="x").loss == "mse" and training.SEED_AUTOENCODER.loss == "mse"
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])

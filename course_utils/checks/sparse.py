@@ -41,11 +41,15 @@ def check_batch_top_k(fn: Callable | None) -> Feedback:
     for pre, k in _inputs():
         try:
             out = fn(keras.ops.convert_to_tensor(pre), k)
-            if out is None:
-                return _unanswered(None)
-            out = np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float64)
         except Exception as exc:  # noqa: BLE001 - a broken answer gets feedback, not a traceback
             return Feedback(False, f"your function raised {type(exc).__name__} on a {pre.shape} tensor. Hint: {hint}")
+        if out is None:
+            return _unanswered(None)
+        try:
+            out = np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float64)
+        except Exception:  # noqa: BLE001
+            return Feedback(False, f"return a tensor of numbers with the shape of pre, {pre.shape}; got "
+                                   f"{type(out).__name__}.")
         expected = batch_top_k(pre, k)
         if out.shape != pre.shape:
             return Feedback(False, f"the result should have the shape of pre, {pre.shape}, got {out.shape}. "
@@ -90,7 +94,7 @@ def check_sparsity_stats(fn: Callable | None) -> Feedback:
         return _unanswered(None)
     try:
         l0, dead = (float(v) for v in answer)
-    except (TypeError, ValueError):
+    except Exception:  # noqa: BLE001 - any answer that is not two numbers gets feedback, not a traceback
         return Feedback(False, "return two numbers, l0 and dead_share (e.g. `return l0, dead_share`).")
     want_l0, want_dead = sparsity_stats(z)
     n_images, n_latents = z.shape

@@ -116,5 +116,6 @@ def check_nearest_codes(fn: Callable | None) -> Feedback:
             hint = "the nearest code has the smallest distance: use argmin, not argmax, over the codes."
         else:
             hint = "compute the squared distance from every vector to every code, then take argmin over the codes."
-        return Feedback(False, f"{share:.0%} of your indices name the nearest code: {hint}")
+        right = int(np.sum(got == want))
+        return Feedback(False, f"{right} of your {want.size} indices name the nearest code: {hint}")
     return Feedback(True, "every vector gets the index of its nearest code, in the grid's shape.")
