@@ -124,3 +124,23 @@ def test_fill_slightly_off_fails():
 def test_fill_hard_coded_to_16_positions_fails():
     assert not checks.check_fill_masked(
         lambda p, m, pm: np.where(np.asarray(m, bool).reshape(-1, 16, 1), np.asarray(pm)[None], p)).passed
+
+
+# A right answer in a coarser float (float16 keeps about 3 digits) passes; the tolerance follows the
+# answer's own precision, so a float64 answer is still held to 1e-6 and a float16 one to its epsilon.
+def test_float16_right_answers_pass():
+    assert checks.check_fill_masked(lambda p, m, pm: fill_right(p, m, pm).astype(np.float16)).passed
+    assert checks.check_patchify(lambda x, p: reference_patchify(x, p).astype(np.float16)).passed
+
+
+def test_float16_wrong_answers_still_fail():
+    off = lambda p, m, pm: np.where(np.asarray(m, bool)[..., None], pm[None] + 0.01, p).astype(np.float16)  # noqa: E731
+    assert not checks.check_fill_masked(off).passed
+    assert "column by column" in checks.check_patchify(
+        lambda x, p: reference_patchify(np.asarray(x).transpose(0, 2, 1), p).astype(np.float16)).message
+
+
+def test_float64_answers_keep_the_tight_tolerance():
+    assert not checks.check_fill_masked(
+        lambda p, m, pm: np.where(np.asarray(m, bool)[..., None], np.asarray(pm)[None] + 1e-4, p)).passed
+    assert not checks.check_patchify(lambda x, p: reference_patchify(x, p) + 1e-4).passed

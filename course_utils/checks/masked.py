@@ -25,17 +25,36 @@ def reference_fill(patches: np.ndarray, mask: np.ndarray, position_means: np.nda
     return np.where(hidden, np.asarray(position_means, dtype=np.float64)[None], patches)
 
 
-def _as_array(value) -> np.ndarray | None:
-    """A float64 NumPy copy of ``value`` (a NumPy array or a backend tensor), or None."""
+def _as_array(value) -> tuple[np.ndarray, float] | None:
+    """A float64 NumPy copy of ``value`` (a NumPy array or a backend tensor) and the tolerance its own
+    precision allows (1e-6, or the machine epsilon of a coarser float such as float16), or None."""
     try:
         import keras
 
         if not isinstance(value, np.ndarray) and hasattr(value, "shape"):
             value = keras.ops.convert_to_numpy(value)
+        value = np.asarray(value)
+        tolerance = max(1e-6, float(np.finfo(value.dtype).eps)) if np.issubdtype(value.dtype, np.floating) else 1e-6
         array = np.asarray(value, dtype=np.float64)
     except Exception:  # noqa: BLE001 - any odd object gets feedback, not a traceback
         return None
-    return array if array.dtype == np.float64 else None
+    return (array, tolerance) if array.dtype == np.float64 else None
+
+
+def _answer(fn: Callable, args: tuple, call: str, what: str) -> tuple[np.ndarray, float] | Feedback:
+    """Call the student's ``fn(*args)``: its result as :func:`_as_array` gives it, or the feedback
+    for an exception, a ``None`` or a result that is not numbers (``call`` names the call, ``what``
+    the result expected)."""
+    try:
+        got = fn(*args)
+    except Exception as exc:  # noqa: BLE001 - a broken answer gets feedback, not a traceback
+        return Feedback(False, f"{call} raised {type(exc).__name__}: {exc}")
+    if got is None:
+        return _unanswered(None)
+    converted = _as_array(got)
+    if converted is None:
+        return Feedback(False, f"{call} should return {what}.")
+    return converted
 
 
 def check_fill_masked(fn: Callable | None) -> Feedback:
@@ -55,31 +74,27 @@ def check_fill_masked(fn: Callable | None) -> Feedback:
         for row in mask:
             row[rng.choice(n, size=3 * n // 4, replace=False)] = True
         want = reference_fill(patches, mask, means)
-        try:
-            got = fn(patches.copy(), mask.copy(), means.copy())
-        except Exception as exc:  # noqa: BLE001 - a broken answer gets feedback, not a traceback
-            return Feedback(False, f"fill_masked raised {type(exc).__name__}: {exc}")
-        if got is None:
-            return _unanswered(None)
-        got = _as_array(got)
-        if got is None:
-            return Feedback(False, "fill_masked should return an array of numbers, one patch per input patch.")
+        answer = _answer(fn, (patches.copy(), mask.copy(), means.copy()), "fill_masked",
+                         "an array of numbers, one patch per input patch")
+        if isinstance(answer, Feedback):
+            return answer
+        got, tol = answer
         if got.shape != want.shape:
             return Feedback(False, f"for patches of shape {patches.shape} the result should have shape "
                                    f"{want.shape}, got {got.shape}. Hint: keep every patch, visible or hidden.")
         if not np.isfinite(got).all():
             return Feedback(False, "the result holds NaN or infinite values.")
-        if np.allclose(got, want, atol=1e-6):
+        if np.allclose(got, want, atol=tol):
             continue
-        if np.allclose(got, reference_fill(patches, ~mask, means), atol=1e-6):
+        if np.allclose(got, reference_fill(patches, ~mask, means), atol=tol):
             return Feedback(False, "the visible patches were replaced and the hidden ones kept: the mask is "
                                    "true (1) where a patch is hidden.")
-        if np.allclose(got, np.broadcast_to(means, want.shape), atol=1e-6):
+        if np.allclose(got, np.broadcast_to(means, want.shape), atol=tol):
             return Feedback(False, "every patch was replaced; keep the visible ones as they are.")
         visible = ~mask
-        if not np.allclose(got[visible], patches[visible], atol=1e-6):
+        if not np.allclose(got[visible], patches[visible], atol=tol):
             return Feedback(False, "a visible patch changed; only the hidden patches (mask true) are filled in.")
-        if np.allclose(got[mask], np.broadcast_to(means.mean(axis=0), got[mask].shape), atol=1e-6):
+        if np.allclose(got[mask], np.broadcast_to(means.mean(axis=0), got[mask].shape), atol=tol):
             return Feedback(False, "the hidden patches got one mean patch for all positions; each position has "
                                    "its own mean patch, position_means[n].")
         return Feedback(False, "the hidden patches are not the mean patches of their positions. Hint: "
@@ -99,32 +114,27 @@ def check_patchify(fn: Callable | None) -> Feedback:
     images = np.random.default_rng(1).random((3, 28, 28)).astype("float32")
     for p in (4, 7, 14, 2):
         want = reference_patchify(images, p)
-        try:
-            got = fn(images.copy(), p)
-        except Exception as exc:  # noqa: BLE001 - a broken answer gets feedback, not a traceback
-            return Feedback(False, f"patchify(images, {p}) raised {type(exc).__name__}: {exc}")
-        if got is None:
-            return _unanswered(None)
-        got = _as_array(got)
-        if got is None:
-            return Feedback(False, "patchify should return an array or tensor of numbers.")
+        answer = _answer(fn, (images.copy(), p), f"patchify(images, {p})", "an array or tensor of numbers")
+        if isinstance(answer, Feedback):
+            return answer
+        got, tol = answer
         if got.shape != want.shape:
             return Feedback(False, f"patchify(images, {p}) should have shape {want.shape} (one row per patch, "
                                    f"{p * p} pixels each), got {got.shape}.")
-        if np.allclose(got, want, atol=1e-6):
+        if np.allclose(got, want, atol=tol):
             continue
         plain = images.reshape(3, -1).reshape(want.shape)
-        if np.allclose(got, plain, atol=1e-6):
+        if np.allclose(got, plain, atol=tol):
             return Feedback(False, f"patchify(images, {p}) cut the image into runs of {p * p} pixels in reading "
                                    "order, not into squares. Hint: reshape to (B, grid, p, grid, p) first, "
                                    "then bring the two grid axes together.")
         columns = reference_patchify(images.transpose(0, 2, 1), p)
-        if np.allclose(np.sort(got, axis=-1), np.sort(want, axis=-1), atol=1e-6):
+        if np.allclose(np.sort(got, axis=-1), np.sort(want, axis=-1), atol=tol):
             return Feedback(False, f"patchify(images, {p}) holds the right patches but their pixels are not read "
                                    "row by row. Hint: after the transpose the axes should be (B, grid row, grid "
                                    "column, pixel row, pixel column).")
-        if np.allclose(np.sort(got.reshape(3, -1), axis=1), np.sort(want.reshape(3, -1), axis=1), atol=1e-6):
-            if np.allclose(np.sort(got, axis=-1), np.sort(columns, axis=-1), atol=1e-6):
+        if np.allclose(np.sort(got.reshape(3, -1), axis=1), np.sort(want.reshape(3, -1), axis=1), atol=tol):
+            if np.allclose(np.sort(got, axis=-1), np.sort(columns, axis=-1), atol=tol):
                 return Feedback(False, f"patchify(images, {p}): the patches come column by column (or transposed); "
                                        "the course's order is row by row from the top left.")
             return Feedback(False, f"patchify(images, {p}) has every pixel, but not grouped into the right squares "
