@@ -99,3 +99,38 @@ def test_a_failure_in_any_run_fails_ci(fake_ci, fail):
     assert "ERROR: tests failed" in result.stderr
     # the other runs still ran to their end
     assert "default: isa=unset" in log and "avx2: models=" in log
+
+
+def _data_section() -> str:
+    start = SCRIPT.index('stamp "Offline MNIST and Fashion-MNIST"')
+    end = SCRIPT.index("# The browser test and the tests on the real MNIST must run here")
+    return "set -euo pipefail\nstamp() { printf '\\n=== %s\\n' \"$1\"; }\n" + SCRIPT[start:end]
+
+
+@pytest.mark.parametrize("files, python_rc, ok", [
+    (("mnist.npz", "fashion_mnist.npz"), 0, True),
+    (("mnist.npz",), 0, False),           # Fashion-MNIST missing: 10's second data set
+    (("fashion_mnist.npz",), 0, False),
+    (("mnist.npz", "fashion_mnist.npz"), 1, False),  # the loader's own check fails (a bad file)
+])
+def test_the_data_section_needs_both_files_and_a_passing_loader_check(tmp_path, files, python_rc, ok):
+    repo, data = tmp_path / "repo", tmp_path / "shared" / "data"
+    repo.mkdir()
+    data.mkdir(parents=True)
+    for name in files:
+        (data / name).write_bytes(b"")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stub = bin_dir / "python"
+    stub.write_text(f'#!/usr/bin/env bash\necho "loader check: $* in $COURSE_DATA_DIR"\nexit {python_rc}\n')
+    stub.chmod(stub.stat().st_mode | stat.S_IEXEC)
+    script = tmp_path / "data.sh"
+    script.write_text(_data_section())
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(["bash", str(script)], cwd=repo, env=env, capture_output=True, text=True, timeout=30)
+    assert (result.returncode == 0) == ok, (result.stdout, result.stderr)
+    if ok:
+        assert f"loader check: -m course_utils.data in {data.resolve()}" in result.stdout
+    elif len(files) == 1:
+        missing = ({"mnist.npz", "fashion_mnist.npz"} - set(files)).pop()
+        assert f"{missing} is missing" in result.stderr

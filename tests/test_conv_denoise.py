@@ -270,3 +270,16 @@ def test_salt_and_pepper_rejects_a_share_a_quarter_off(scale):
 
     fb = checks.check_salt_and_pepper(off_share)
     assert not fb.passed and "changed" in repr(fb), fb
+
+
+def test_salt_and_pepper_rejects_lopsided_noise():
+    """The right share of pixels changed, but 85% of them white and 15% black (a slip such as
+    `rng.random(x.shape) < 0.85` for the salt): the checker asks for about half of each."""
+
+    def lopsided(x, fraction, rng):
+        chosen = rng.random(x.shape) < fraction
+        salt = rng.random(x.shape) < 0.85
+        return np.where(chosen, salt.astype(x.dtype), x)
+
+    fb = checks.check_salt_and_pepper(lopsided)
+    assert not fb.passed and "half white" in fb.message, fb

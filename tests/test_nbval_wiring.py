@@ -213,3 +213,18 @@ def test_pytest_configure_applies_the_settings(args, timeout):
     assert config.option.nbval_cell_timeout == timeout
     assert config.option.nbval_current_env is True
     assert config.option.nbval_sanitize_with == str(SANITIZE_CFG)
+
+
+# From the second mutation audit.
+def test_the_instructors_command_is_strict_even_when_the_shell_says_otherwise(monkeypatch):
+    import os
+
+    _fresh_root_conftest(monkeypatch, COURSE_STRICT="0")
+    assert os.environ["COURSE_STRICT"] == "1", "an inherited COURSE_STRICT=0 would turn misses into notes"
+
+
+def test_a_sanitize_file_the_caller_passes_is_kept():
+    config = _Config(("--nbval", "--nbval-sanitize-with", "custom.cfg", "notebooks/"))
+    config.option.nbval_sanitize_with = "custom.cfg"
+    root_conftest.pytest_configure(config)
+    assert config.option.nbval_sanitize_with == "custom.cfg"

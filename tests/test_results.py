@@ -190,3 +190,20 @@ def test_a_relative_tolerance_around_a_negative_value(capsys, strict):
     for outside in (-2.3, -1.7, 2.0):
         with pytest.raises(AssertionError, match="-2.20 to -1.80"):
             expect(gap, outside)
+
+
+# From the second mutation audit: strictness is exactly COURSE_STRICT=1, and exact rows carry no
+# "measured" suffix (nbval would mask nothing there, and the README row says "(exact)").
+@pytest.mark.parametrize("value", ["0", "", "true", "yes"])
+def test_only_the_value_1_makes_a_run_strict(monkeypatch, capsys, value):
+    monkeypatch.setenv(results.STRICT_VAR, value)
+    assert not results.strict()
+    expect(MSE, 1.0)  # a miss: a note, not an exception
+    assert capsys.readouterr().out.startswith("Note: ")
+
+
+def test_an_exact_record_row_has_no_measured_suffix(strict):
+    r = Record("02")
+    r.add("parameters of the 784-256-128 autoencoder", 468_368)
+    row = repr(r).splitlines()[1]
+    assert row.endswith("(exact) |") and MEASURED not in row, row

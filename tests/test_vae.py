@@ -485,3 +485,25 @@ def test_vae_trains_under_jax():
     assert math.isfinite(after) and after < before - 50, line  # ~543 nats untrained
     assert float(values["LAST"]) < float(values["FIRST"]), line
     assert float(values["KL"]) > 0, line
+
+
+def test_a_confident_miss_costs_its_full_log_probability():
+    """The clip guards log(0) only: a pixel that is lit (1) but given probability 1e-6 costs
+    -ln(1e-6) = 13.8 nats, and one given 0 costs -ln(1e-7) = 16.1 (a wider clip would cap both)."""
+    zero = np.zeros((1, 2), "float32")
+    recon, _ = vae_loss_terms(np.ones((1, 1), "float32"), np.full((1, 1), 1e-6, "float32"), zero, zero)
+    assert float(recon[0]) == pytest.approx(-np.log(1e-6), rel=1e-3)
+    recon, _ = vae_loss_terms(np.ones((1, 1), "float32"), np.zeros((1, 1), "float32"), zero, zero)
+    assert float(recon[0]) == pytest.approx(-np.log(1e-7), rel=1e-2)
+
+
+def test_sampling_checker_rejects_partly_shared_noise():
+    """Noise whose second dimension reuses 60% of the first's (correlation 0.6, each still with
+    variance 1): the dimensions are not independent."""
+    def partly_shared(mean, log_var, rng):
+        eps = rng.standard_normal(mean.shape)
+        eps[:, 1] = 0.6 * eps[:, 0] + 0.8 * eps[:, 1]
+        return mean + np.exp(0.5 * log_var) * eps
+
+    fb = checks.check_sampling(partly_shared)
+    assert not fb.passed and "same noise" in fb.message, fb
