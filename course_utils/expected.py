@@ -73,6 +73,7 @@ _ENTRIES: list[Expectation] = [
     _E("hardest / easiest digit, mean error per image", 3.6, abs=0.3, fmt=".1f"),
     _E("hardest / easiest digit, error per unit of ink", 1.8, abs=0.2, fmt=".1f"),
     _E("99th percentile / median of the per-image errors", 3.3, abs=0.4, fmt=".1f"),
+    _E("AUROC of the autoencoder's error, test vs pixel-shuffled digits", 0.9999, abs=0.0001, fmt=".4f"),
     _E("AUROC of the autoencoder's error, test vs rotated digits", 0.878, abs=0.020, fmt=".3f"),
     _E("mean centred cosine similarity, same digit: autoencoder codes (128)", 0.227, abs=0.015, fmt=".3f"),
     _E("mean centred cosine similarity, different digits: autoencoder codes (128)", -0.025, abs=0.005, fmt=".3f"),
@@ -87,7 +88,10 @@ _ENTRIES: list[Expectation] = [
     _E("5-NN accuracy in 2-D, autoencoder 784-128-64-10-2", 0.787, abs=0.030, fmt=".3f",
        meaning="the 2-D map separates the digits worse than it should."),
     _E("5-NN accuracy in 2-D, PCA projection", 0.424, abs=0.005, fmt=".3f", meaning=_PCA),
-    # --- 06: codes as features
+    # --- 06: codes as features. Spread of 10 runs (tests/spread/06_codes_as_features.json: seeds, both CI
+    # configurations, oneDNN off, 1 and 8 threads, a busy machine): every tolerance covers it with a margin;
+    # the widest, the 32-number code with 100 labels, 0.7575 to 0.7785. PCA-128 with 1,000 labels gave 0.8740
+    # in all 10 runs on one CPU and 0.8720 on another (0.872 ±0.010 covers both).
     _E("variance of PCA feature 1", 5.12, abs=0.05, fmt=".2f", meaning=_PCA),
     _E("variance of PCA feature 128", 0.0333, abs=0.0004, fmt=".4f", meaning=_PCA),
     _E("PCA-128, 100 labels, each feature standardised, C cross-validated", 0.540, abs=0.025, fmt=".3f"),
@@ -98,7 +102,7 @@ _ENTRIES: list[Expectation] = [
          abs={"100 labels": 0.020, "1,000 labels": 0.010}[budget], fmt=".3f")
       for name, values in {"raw pixels (784)": (0.759, 0.875), "PCA (128)": (0.758, 0.872),
                            "autoencoder code (128)": (0.761, 0.879), "PCA (32)": (0.753, 0.866),
-                           "autoencoder code (32)": (0.769, 0.875)}.items()
+                           "autoencoder code (32)": (0.768, 0.872)}.items()
       for budget, value in zip(("100 labels", "1,000 labels"), values)],
     # --- 07: autoencoder vs PCA (Hinton & Salakhutdinov 2006)
     # Short screen: 10% of the value (15% for the unstable rate 0.01); full-length runs 8%.

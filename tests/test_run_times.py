@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_utils.run_times import TIMES_FILE, course_notebooks, stated_run_time
+from course_utils.run_times import TIMES_FILE, course_notebooks, merge, stated_run_time, state_times
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = json.loads(TIMES_FILE.read_text()) if TIMES_FILE.exists() else {"seconds": {}}
@@ -29,10 +29,52 @@ def test_a_time_must_be_positive(bad):
         stated_run_time(bad)
 
 
-def test_every_notebook_was_measured_in_one_run():
+def test_every_notebook_was_measured_by_one_recorded_run():
     names = [str(p.relative_to(ROOT / "notebooks")) for p in course_notebooks()]
     assert sorted(RECORD["seconds"]) == sorted(names), "run python -m course_utils.run_times on an idle computer"
-    assert "idle" in RECORD["how"] and RECORD["machine"].startswith("2 CPU cores"), RECORD.get("machine")
+    measured_by = [n for run in RECORD["runs"] for n in run["notebooks"]]
+    assert sorted(measured_by) == sorted(names), "each notebook's time comes from exactly one recorded run"
+    for run in RECORD["runs"]:
+        assert "idle" in run["how"] and run["machine"].startswith("2 CPU cores"), run
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", run["measured_on"]), run
+
+
+def _run(names, seconds, day="2026-12-01"):
+    return {"run": {"measured_on": day, "machine": "2 CPU cores, x86_64", "how": "on an idle computer",
+                    "notebooks": list(names)}, "seconds": dict(zip(names, seconds))}
+
+
+def test_a_run_of_some_notebooks_replaces_their_times_and_keeps_the_others():
+    first = merge({}, _run(["01_a.ipynb", "02_b.ipynb", "solutions/01_solutions.ipynb"], [10.0, 20.0, 5.0]))
+    second = merge(first, _run(["01_a.ipynb", "solutions/01_solutions.ipynb"], [12.0, 6.0], day="2026-12-02"))
+    assert second["seconds"] == {"01_a.ipynb": 12.0, "02_b.ipynb": 20.0, "solutions/01_solutions.ipynb": 6.0}
+    assert [run["notebooks"] for run in second["runs"]] == [["02_b.ipynb"], ["01_a.ipynb", "solutions/01_solutions.ipynb"]]
+    third = merge(second, _run(["02_b.ipynb"], [30.0]))
+    assert [run["measured_on"] for run in third["runs"]] == ["2026-12-02", "2026-12-01"]  # an emptied run is dropped
+
+
+def test_a_file_from_before_runs_were_recorded_becomes_one_run():
+    legacy = {"measured_on": "2026-11-30", "machine": "2 CPU cores, x86_64", "how": "idle",
+              "seconds": {"01_a.ipynb": 10.0, "02_b.ipynb": 20.0}}
+    merged = merge(legacy, _run(["01_a.ipynb"], [11.0]))
+    assert merged["runs"][0] == {"measured_on": "2026-11-30", "machine": "2 CPU cores, x86_64", "how": "idle",
+                                 "notebooks": ["02_b.ipynb"]}
+    assert merged["seconds"] == {"01_a.ipynb": 11.0, "02_b.ipynb": 20.0}
+
+
+def test_state_times_writes_the_header_and_the_course_map(tmp_path):
+    import shutil
+
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "03_training.ipynb", tmp_path / "notebooks")
+    shutil.copy(ROOT / "README.md", tmp_path)
+    state_times({"seconds": {"03_training.ipynb": 400.0, "solutions/03_solutions.ipynb": 30.0}}, root=tmp_path)
+    header = nbformat.read(tmp_path / "notebooks" / "03_training.ipynb", as_version=4).cells[0].source
+    assert "**Run time:** about 7 minutes on 2 CPU cores" in header
+    row = next(line for line in (tmp_path / "README.md").read_text().splitlines() if "(notebooks/03_training.ipynb)" in line)
+    assert row.endswith("| about 7 minutes |"), row
+    other = next(line for line in (tmp_path / "README.md").read_text().splitlines() if "(notebooks/04_" in line)
+    assert other in (ROOT / "README.md").read_text()  # rows of notebooks not in the record are left alone
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
@@ -43,3 +85,8 @@ def test_header_and_course_map_state_the_measured_time(path):
     readme = (ROOT / "README.md").read_text()
     row = next(line for line in readme.splitlines() if f"(notebooks/{path.name})" in line)
     assert row.rstrip().endswith(f"| {stated} |"), row
+
+
+def test_a_time_under_five_seconds_is_stated_as_about_10_seconds():
+    assert stated_run_time(4) == "about 10 seconds"
+    assert stated_run_time(0.5) == "about 10 seconds"
