@@ -134,3 +134,11 @@ def test_nearest_one_wrong_index_fails_and_says_how_many():
 
 def test_nearest_distances_get_the_indices_message():
     assert "not the distances" in checks.check_nearest_codes(nearest_distances).message
+
+
+# A right perplexity in float16 (about 3 significant digits) passes; a float64 answer is still held to 1e-4.
+def test_perplexity_in_float16_passes_and_wrong_ones_still_fail():
+    assert checks.check_perplexity(lambda c: np.float16(perplexity_right(c))).passed
+    assert checks.check_perplexity(lambda c: ops.convert_to_tensor(perplexity_right(c), dtype="float16")).passed
+    assert not checks.check_perplexity(lambda c: np.float16(perplexity_entropy(c))).passed
+    assert not checks.check_perplexity(lambda c: perplexity_right(c) * 1.001).passed
