@@ -56,7 +56,7 @@ def test_fill_masked_odd_input(odd):
 
 def test_fill_masked_returning_none_is_unanswered():
     fb = checks.check_fill_masked(lambda p, m, pm: None)
-    assert not fb.passed and "Replace None" in fb.message
+    assert not fb.passed and "returns None" in fb.message
 
 
 def patchify_ops(images, p):
@@ -89,7 +89,7 @@ def _fixed_seven(images, p):
     (_fixed_seven, "should have shape"),
     (lambda x, p: reference_patchify(x, p) * 2, "not the image's pixels"),
     (lambda x, p: reference_patchify(x, p)[:, ::-1], "not grouped"),
-    (lambda x, p: None, "Replace None"),
+    (lambda x, p: None, "returns None"),
     (lambda x, p: {}["key"], "raised KeyError"),
 ])
 def test_patchify_rejects_wrong_answers(wrong, words):

@@ -142,3 +142,8 @@ def test_perplexity_in_float16_passes_and_wrong_ones_still_fail():
     assert checks.check_perplexity(lambda c: ops.convert_to_tensor(perplexity_right(c), dtype="float16")).passed
     assert not checks.check_perplexity(lambda c: np.float16(perplexity_entropy(c))).passed
     assert not checks.check_perplexity(lambda c: perplexity_right(c) * 1.001).passed
+
+
+def test_a_function_still_returning_none_is_told_so():
+    assert "returns None" in checks.check_perplexity(lambda counts: None).message
+    assert "returns None" in checks.check_nearest_codes(lambda z, codebook: None).message

@@ -50,7 +50,7 @@ def _answer(fn: Callable, args: tuple, call: str, what: str) -> tuple[np.ndarray
     except Exception as exc:  # noqa: BLE001 - a broken answer gets feedback, not a traceback
         return Feedback(False, f"{call} raised {type(exc).__name__}: {exc}")
     if got is None:
-        return _unanswered(None)
+        return Feedback(False, f"Your function returns None: make {call} return {what}.")
     converted = _as_array(got)
     if converted is None:
         return Feedback(False, f"{call} should return {what}.")

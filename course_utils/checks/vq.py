@@ -50,6 +50,8 @@ def check_perplexity(fn: Callable | None) -> Feedback:
         except Exception as exc:  # noqa: BLE001 - any error in student code becomes feedback
             return Feedback(False, f"for counts with {what}, your function raised {type(exc).__name__}: {exc}. "
                                    "Hint: leave out the codes with count 0 before taking logarithms.")
+        if value is None:
+            return Feedback(False, "Your function returns None: make it return the perplexity, one number.")
         array = _to_numpy(value)
         if array is None or array.size != 1:
             return Feedback(False, f"your function should return one number, got {type(value).__name__}.")
@@ -92,6 +94,9 @@ def check_nearest_codes(fn: Callable | None) -> Feedback:
         got = fn(z.copy(), codebook.copy())
     except Exception as exc:  # noqa: BLE001 - any error in student code becomes feedback
         return Feedback(False, f"your function raised {type(exc).__name__}: {exc}")
+    if got is None:
+        return Feedback(False, "Your function returns None: make it return the index of the nearest code "
+                               "of every vector.")
     got = _to_numpy(got)
     if got is None:
         return Feedback(False, "your function should return an array of code indices.")
