@@ -224,22 +224,24 @@ _ENTRIES: list[Expectation] = [
        fmt=".2f"),
     _E("MAE features, 75% masking, 1,000 labels: mean validation accuracy", 0.78, abs=0.04, fmt=".2f"),
     _E("MAE features, 50% masking, 1,000 labels: mean validation accuracy", 0.78, abs=0.03, fmt=".2f"),
-    # --- 13: sparse autoencoders. Measured: default run, ONEDNN_MAX_CPU_ISA=AVX2 on one core (empty model
-    # folder), COURSE_SEED_OFFSET=1; the three values of each quantity in that order in its comment.
+    # --- 13: sparse autoencoders. First measured in three runs (default, ONEDNN_MAX_CPU_ISA=AVX2 on one core,
+    # COURSE_SEED_OFFSET=1; their values in each comment), then in a 10-run spread
+    # (tests/spread/13_sparse_autoencoders.json): three tolerances were widened or re-centred to cover it with
+    # a margin (dead latents without a fix 0.416-0.487, the two accuracy drops 2.07-2.55 and 0.24-0.71).
     _E("test accuracy of the 784-128-10 classifier", 0.965, abs=0.006, fmt=".3f"),  # 0.9653 x3
     _E("active neurons per test image, of 128", 80.1, abs=2.0, fmt=".1f"),  # 80.34, 80.34, 79.87
     _E("mean active latents per validation image, L1 SAE chosen for L0 near 16", 14.7, abs=1.5, fmt=".1f",
        meaning="the L1 weight chosen on validation gives another L0: check the weights tried."),  # 14.75, 14.75, 14.58
     _E("variance explained on test activations, top-k SAE (k=16)", 0.938, abs=0.006, fmt=".3f"),  # .939 .939 .936
     _E("variance explained on test activations, L1 SAE at L0 near 16", 0.830, abs=0.010, fmt=".3f"),  # .831 .831 .829
-    _E("dead latents, top-k SAE without a fix (10,000 validation images)", 0.47, abs=0.06, fmt=".2f"),  # .487 .480 .445
+    _E("dead latents, top-k SAE without a fix (10,000 validation images)", 0.45, abs=0.06, fmt=".2f"),  # .487 .480 .445
     _E("dead latents, L1 SAE at L0 near 16 (10,000 validation images)", 0.15, abs=0.04, fmt=".2f"),  # .161 .161 .142
     _E("dead latents, top-k SAE with AuxK (10,000 validation images)", 0.019, abs=0.010, fmt=".3f",
        meaning="the AuxK loss no longer revives the dead latents: check its weight and k_aux."),  # .020 .021 .017
     _E("variance explained on test activations, top-k SAE (k=16) with AuxK", 0.941, abs=0.005, fmt=".3f"),  # .942 .941 .940
-    _E("test accuracy drop with the hidden layer replaced by the top-k SAE with AuxK, points", 0.59, abs=0.25,
+    _E("test accuracy drop with the hidden layer replaced by the top-k SAE with AuxK, points", 0.47, abs=0.35,
        fmt=".2f"),  # 0.51, 0.67, 0.60
-    _E("test accuracy drop with the hidden layer replaced by the L1 SAE, points", 2.2, abs=0.4, fmt=".1f"),  # 2.33 2.33 2.07
+    _E("test accuracy drop with the hidden layer replaced by the L1 SAE, points", 2.3, abs=0.4, fmt=".1f"),  # 2.33 2.33 2.07
     _E("latents active on at least 100 test images, of 1,024", 330, abs=40, fmt="d"),  # 315, 328, 345
     _E("median top-100 single-digit share, SAE latents", 0.78, abs=0.07, fmt=".2f"),  # 0.800, 0.790, 0.750
     _E("median top-100 single-digit share, classifier neurons", 0.64, abs=0.04, fmt=".2f"),  # 0.640 x3
