@@ -55,7 +55,7 @@ _ENTRIES: list[Expectation] = [
        meaning="the ReLU candidate no longer trains as measured: check its activation, code layer and rate."),
     _E("squared error per validation image after 5 epochs, ReLU, cross-entropy, Adam(0.001)", 4.26, abs=0.45,
        fmt=".2f", meaning="the cross-entropy candidate no longer trains as measured: check the loss and rate."),
-    _E("squared error per test image, autoencoder 784-256-128 ReLU/cross-entropy", 1.87, abs=0.15, fmt=".2f",
+    _E("squared error per test image, autoencoder 784-256-128 ReLU/cross-entropy", 1.90, abs=0.15, fmt=".2f",
        meaning="the fixed model (AUTOENCODER_128) no longer trains to the course's result: check its recipe."),
     _E("fixed autoencoder error / PCA-128 error", 0.57, abs=0.05, fmt=".2f",
        meaning="the fixed autoencoder's margin over PCA-128 changed: update the text."),
@@ -66,14 +66,15 @@ _ENTRIES: list[Expectation] = [
        meaning="the data or the PCA changed: the paper's 13.87 should be reproduced to two decimals."),
     _E("squared error per test image, PCA with 32 components", 13.24, abs=0.02, fmt=".2f", meaning=_PCA),
     _E("squared error per test image, PCA with 128 components", 3.30, abs=0.01, fmt=".2f", meaning=_PCA),
-    # --- 04: visualizing reconstructions (notebook 03's final model, AUTOENCODER_128)
+    # --- 04: visualizing reconstructions (notebook 03's final model, AUTOENCODER_128). A 10-run spread
+    # (tests/spread/04_visualizing_reconstructions.json) re-centred two: the fixed model's error 1.853-1.995
+    # (1.90 ±0.15, also 03's) and the ink-error correlation over single images 0.227-0.282 (0.25 ±0.05).
     _E("mean error of the 1s / mean error of all digits", 0.37, abs=0.03, fmt=".2f"),
     _E("correlation of mean ink and mean error over the ten digits", 0.88, abs=0.05, fmt=".2f"),
-    _E("correlation of ink and error over the 10,000 test images", 0.23, abs=0.04, fmt=".2f"),
+    _E("correlation of ink and error over the 10,000 test images", 0.25, abs=0.05, fmt=".2f"),
     _E("hardest / easiest digit, mean error per image", 3.6, abs=0.3, fmt=".1f"),
     _E("hardest / easiest digit, error per unit of ink", 1.8, abs=0.2, fmt=".1f"),
     _E("99th percentile / median of the per-image errors", 3.3, abs=0.4, fmt=".1f"),
-    _E("AUROC of the autoencoder's error, test vs pixel-shuffled digits", 0.9999, abs=0.0001, fmt=".4f"),
     _E("AUROC of the autoencoder's error, test vs rotated digits", 0.878, abs=0.020, fmt=".3f"),
     _E("mean centred cosine similarity, same digit: autoencoder codes (128)", 0.227, abs=0.015, fmt=".3f"),
     _E("mean centred cosine similarity, different digits: autoencoder codes (128)", -0.025, abs=0.005, fmt=".3f"),
