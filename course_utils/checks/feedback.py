@@ -28,6 +28,14 @@ def _unanswered(answer) -> Feedback | None:
     return None
 
 
+def _precision_tolerance(dtype, floor: float) -> float:
+    """The tolerance a right answer of ``dtype`` can be held to: ``floor``, or twice the machine
+    epsilon of a coarser float (float16 keeps about 3 digits: 2 * 9.8e-4)."""
+    if np.issubdtype(np.dtype(dtype), np.floating):
+        return max(floor, 2 * float(np.finfo(dtype).eps))
+    return floor
+
+
 def _number(answer, expected: float, what: str, hint: str, rel_tol: float = 1e-6,
             abs_tol: float = 0.0) -> Feedback:
     """Compare a numeric answer with the expected value."""

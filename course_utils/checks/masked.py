@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from course_utils.checks.feedback import Feedback, _unanswered
+from course_utils.checks.feedback import Feedback, _precision_tolerance, _unanswered
 
 
 def reference_patchify(images: np.ndarray, p: int) -> np.ndarray:
@@ -27,14 +27,14 @@ def reference_fill(patches: np.ndarray, mask: np.ndarray, position_means: np.nda
 
 def _as_array(value) -> tuple[np.ndarray, float] | None:
     """A float64 NumPy copy of ``value`` (a NumPy array or a backend tensor) and the tolerance its own
-    precision allows (1e-6, or the machine epsilon of a coarser float such as float16), or None."""
+    precision allows (:func:`_precision_tolerance`, at least 1e-6), or None."""
     try:
         import keras
 
         if not isinstance(value, np.ndarray) and hasattr(value, "shape"):
             value = keras.ops.convert_to_numpy(value)
         value = np.asarray(value)
-        tolerance = max(1e-6, float(np.finfo(value.dtype).eps)) if np.issubdtype(value.dtype, np.floating) else 1e-6
+        tolerance = _precision_tolerance(value.dtype, 1e-6)
         array = np.asarray(value, dtype=np.float64)
     except Exception:  # noqa: BLE001 - any odd object gets feedback, not a traceback
         return None

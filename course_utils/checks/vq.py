@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from course_utils.checks.feedback import Feedback, _unanswered
+from course_utils.checks.feedback import Feedback, _precision_tolerance, _unanswered
 
 
 def _to_numpy(value) -> np.ndarray | None:
@@ -57,8 +57,7 @@ def check_perplexity(fn: Callable | None) -> Feedback:
             return Feedback(False, f"your function should return one number, got {type(value).__name__}.")
         got = float(array.reshape(-1)[0])
         want = _perplexity(counts)
-        # a right answer in a coarse float (float16 keeps about 3 digits) is held to its own precision
-        rtol = max(1e-4, 2 * float(np.finfo(array.dtype).eps)) if np.issubdtype(array.dtype, np.floating) else 1e-4
+        rtol = _precision_tolerance(array.dtype, 1e-4)  # a float16 answer is held to its own precision
         if not np.isfinite(got):
             return Feedback(False, f"for counts with {what} your function returned {got}: a code with count 0 "
                                    "gives 0 * log(0); leave those codes out (they contribute nothing).")
