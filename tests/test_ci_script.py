@@ -21,6 +21,7 @@ if [ "$*" = "tests/" ]; then
     # the unit tests: is the one-core run already going?
     for _ in $(seq 50); do [ -f "$FAKE_DIR/avx2-started" ] && break; sleep 0.1; done
     [ -f "$FAKE_DIR/avx2-started" ] && echo "unit: overlaps the one-core run" >> "$log"
+    echo "unit: cpus=$(taskset -pc $$ | sed 's/.*: //')" >> "$log"
     [ "$FAIL" = unit ] && exit 3
 elif [ "$*" = "--nbval notebooks/" ] && [ "${ONEDNN_MAX_CPU_ISA:-}" = AVX2 ]; then
     touch "$FAKE_DIR/avx2-started"
@@ -85,6 +86,8 @@ def test_all_three_runs_take_place_and_green_means_all_passed(fake_ci):
     assert "unit: overlaps the one-core run" in log  # started first, in the background
     assert re.search(r"avx2: models=\S+ empty=yes", log)
     assert "avx2: cpus=0\n" in log
+    cpus = os.cpu_count() or 1
+    assert f"unit: cpus={'0' if cpus == 1 else ('1' if cpus == 2 else f'1-{cpus - 1}')}\n" in log  # not CPU 0
     assert "avx2: require=11" in log
     assert "default: isa=unset" in log
     assert "unexpected call" not in log
