@@ -140,6 +140,17 @@ def test_caught_share_right_answer_passes_wrong_ones_explain():
     _fails_with(checks.check_caught_share(right, scores, labels, 2, None), "threshold first")
 
 
+def test_caught_share_near_misses_fail_and_rounding_passes():
+    """The tolerance is for rounding an answer to three digits, not for a share a few tenths of a
+    percentage point off."""
+    scores, labels = _scores()
+    t = np.quantile(scores[labels == 2], 0.99)
+    right = float(np.mean(scores[labels != 2] > t))
+    assert checks.check_caught_share(round(right, 3), scores, labels, 2, t).passed
+    for off in (-0.003, 0.003):
+        _fails_with(checks.check_caught_share(right + off, scores, labels, 2, t), "Hint")
+
+
 # --- exercise 2: a one-class model and its AUROC ---------------------------------------------
 
 def _synthetic_digits():
@@ -168,6 +179,20 @@ def _projector(pattern, code_size=8):
     return model
 
 
+def _two_digit_projector(patterns, code_size=8):
+    """A model that reconstructs two digits' patterns (as one trained on 0s with 1s mixed in would)."""
+    basis, _ = np.linalg.qr(np.stack(patterns, axis=1))  # (784, 2), orthonormal columns
+    image = keras.Input(shape=(784,))
+    code = keras.layers.Dense(code_size, use_bias=False, name="code")(image)
+    out = keras.layers.Dense(784, use_bias=False, name="reconstruction")(code)
+    model = keras.Model(image, out)
+    w_in = np.zeros((784, code_size), "float32")
+    w_in[:, :2] = basis
+    model.get_layer("code").set_weights([w_in])
+    model.get_layer("reconstruction").set_weights([np.ascontiguousarray(w_in.T)])
+    return model
+
+
 def _copier(code_size=8):
     """Reconstructs everything almost perfectly, as a model trained on all digits tends to: no separation."""
     image = keras.Input(shape=(784,))
@@ -192,6 +217,20 @@ def test_one_class_model_checker():
     _fails_with(checks.check_one_class_model(model, "high", 0, x, labels), "one number")
     _fails_with(checks.check_one_class_model(_copier(), 0.5, 0, x, labels), "other digits")
     _fails_with(checks.check_one_class_model(None, auroc, 0, x, labels), "Replace None")
+
+
+def test_one_class_model_checker_rejects_an_auroc_just_under_its_bar():
+    """A model that also reconstructs the 1s (trained on 0s with 1s mixed in) scores the 1s like the 0s:
+    its AUROC is about 8/9 + 1/18 = 0.94, just under the bar of 0.95, while its normal error is low."""
+    x, labels, pattern = _synthetic_digits()
+    rng = np.random.default_rng(0)
+    patterns = rng.uniform(0, 1, size=(10, 784)) * (rng.uniform(size=(10, 784)) < 0.2)  # _synthetic_digits' own
+    assert np.allclose(patterns[0], pattern)
+    model = _two_digit_projector([patterns[0], patterns[1]])
+    errors = ((model.predict(x, verbose=0) - x) ** 2).sum(axis=1)
+    auroc = one_class_auroc(errors, labels, 0)
+    assert 0.92 < auroc < 0.95 and errors[labels == 0].mean() < 5, (auroc, errors[labels == 0].mean())
+    _fails_with(checks.check_one_class_model(model, auroc, 0, x, labels), f"{auroc:.3f}", "other digits")
 
 
 def test_one_class_model_checker_wants_the_code_size_and_a_new_model():

@@ -454,6 +454,23 @@ def test_centroids_and_nearest_centroid_accuracy():
     _fails_with(checks.check_nearest_centroid_accuracy(None, cents, codes, LABELS), "Replace None")
 
 
+def test_nearest_centroid_accuracy_near_misses_fail():
+    """The answer is a count over 10,000 codes divided by 10,000: one image counted too many or too few,
+    or the accuracy of the first 9,000 codes only, is a wrong answer, and the checker's tolerance (for
+    float rounding, not for miscounting) rejects it; the right answer in float32 passes."""
+    rng = np.random.default_rng(0)
+    labels = np.arange(10_000) % 10
+    codes = rng.normal(size=(10_000, 2)) + 1.5 * np.stack([np.cos(labels), np.sin(labels)], axis=1)
+    cents = np.stack([codes[labels == d].mean(0) for d in range(10)])
+    right = ((codes[:, None] - cents[None]) ** 2).sum(-1).argmin(1) == labels
+    acc = right.mean()
+    assert 0.2 < acc < 0.9
+    assert checks.check_nearest_centroid_accuracy(np.float32(acc), cents, codes, labels).passed
+    for wrong in (acc + 1e-4, acc - 1e-4, right[:9000].mean()):
+        assert wrong != acc
+        _fails_with(checks.check_nearest_centroid_accuracy(wrong, cents, codes, labels), "too")
+
+
 def test_nearest_centroid_accuracy_when_exercise_1_is_unanswered_or_wrong():
     """Issue 8: exercise 2 crashed with a TypeError while exercise 1 was still None."""
     codes = np.random.default_rng(0).normal(size=(20, 2))

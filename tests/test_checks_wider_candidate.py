@@ -42,28 +42,33 @@ def digits():
     from course_utils.data import load_mnist
 
     (x_train, _), _ = load_mnist(scale=True, flatten=True)
-    return x_train[:55_000], x_train[-1000:]  # the notebook's training images; 1,000 of its validation images
+    return x_train[:55_000], x_train[55_000:]  # the notebook's training and validation images
 
 
 @pytest.fixture(scope="module")
 def wide_models(digits):
-    """The wider candidate untrained, after 1 epoch (under-trained) and after the exercise's 5 epochs of
-    Adam(0.001) in batches of 256 on the 55,000 training images (about 25 s on 2 cores)."""
+    """The wider candidate untrained, after 1 epoch (under-trained), after 4 (a near miss) and after the
+    exercise's 5 epochs of Adam(0.001) in batches of 256 on the 55,000 training images, with the
+    notebook's seed (about 25 s on 2 cores)."""
     x_train, _ = digits
-    model = _wide()
+    model = _wide(seed=42)  # the notebook's seed, as its candidates
     untrained = keras.models.clone_model(model)
     untrained.set_weights(model.get_weights())
     model.fit(x_train, x_train, epochs=1, batch_size=256, verbose=0)
     under = keras.models.clone_model(model)
     under.set_weights(model.get_weights())
     under.compile(optimizer="adam", loss="binary_crossentropy")
-    model.fit(x_train, x_train, initial_epoch=1, epochs=5, batch_size=256, verbose=0)
-    return untrained, under, model
+    model.fit(x_train, x_train, initial_epoch=1, epochs=4, batch_size=256, verbose=0)
+    almost = keras.models.clone_model(model)
+    almost.set_weights(model.get_weights())
+    almost.compile(optimizer="adam", loss="binary_crossentropy")
+    model.fit(x_train, x_train, initial_epoch=4, epochs=5, batch_size=256, verbose=0)
+    return untrained, under, almost, model
 
 
 def test_wider_candidate_at_its_real_threshold(digits, wide_models):
     _, x_val = digits
-    untrained, under, trained = wide_models
+    untrained, under, almost, trained = wide_models
     untrained.compile(optimizer="adam", loss="binary_crossentropy")
     error = _error(trained, x_val)
     assert error < WIDE_TRAINED_VAL < _error(under, x_val) < 50 < _error(untrained, x_val)
@@ -71,6 +76,10 @@ def test_wider_candidate_at_its_real_threshold(digits, wide_models):
     assert good.passed, good
     _fails_with(checks.check_wider_candidate(untrained, _error(untrained, x_val), x_val), "not trained yet")
     _fails_with(checks.check_wider_candidate(under, _error(under, x_val), x_val), "not as far as 5 epochs")
+    # one epoch short, with the notebook's seed: just above the bar (3.57 against 3.40; seed 43: 3.50). The bar
+    # assumes the exercise's seed: with seed 0, 4 epochs reached 3.33 on 1,000 of these images.
+    assert WIDE_TRAINED_VAL < _error(almost, x_val) < 1.25 * WIDE_TRAINED_VAL, _error(almost, x_val)
+    _fails_with(checks.check_wider_candidate(almost, _error(almost, x_val), x_val), "not as far as 5 epochs")
     _fails_with(checks.check_wider_candidate(trained, error / 784, x_val), "too low")  # the MSE, per pixel
     _fails_with(checks.check_wider_candidate(trained, _error(trained, digits[0][:1000]), x_val))  # training images
     _fails_with(checks.check_wider_candidate(trained, None, x_val), "now measure")

@@ -500,3 +500,13 @@ def test_real_files_are_not_each_other(real_fashion_dir, tmp_path, monkeypatch):
         load_fashion_mnist()
     with pytest.raises(MnistDataError, match="x_train has MNIST's shape but not its content: pixel mean 72"):
         load_mnist()
+
+
+def test_a_data_folder_under_the_home_folder_may_be_written_with_a_tilde(fake_data_dir, monkeypatch):
+    """``COURSE_DATA_DIR="~/classroom-data"`` (quoted in a script, or set from Python, so no shell expanded
+    the ~) names a folder in the home folder."""
+    monkeypatch.setenv("HOME", str(fake_data_dir.parent))
+    monkeypatch.setenv("COURSE_DATA_DIR", f"~/{fake_data_dir.name}")
+    (x_train, _), _ = load_mnist(n_train=10, n_test=10)
+    assert x_train.shape == (10, 28, 28)
+    assert str(fake_data_dir) in data.data_source()

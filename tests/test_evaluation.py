@@ -109,3 +109,39 @@ def test_above_10000_rows_c_is_chosen_on_the_last_5000():
     fit, held_out = splits[0]
     np.testing.assert_array_equal(fit, np.arange(7_000))
     np.testing.assert_array_equal(held_out, np.arange(7_000, 12_000))
+
+
+def test_the_c_selection_split_is_the_same_in_every_run_and_honours_folds():
+    """Shuffled with a fixed seed: two calls give the same folds (else the chosen C, and every
+    accuracy that depends on it, changes from run to run); ``folds`` is the number of folds; the
+    rule changes after exactly 10,000 rows."""
+    labels = np.repeat(np.arange(10), 30)
+    x = np.zeros((len(labels), 1))
+    first = [test.tolist() for _, test in c_selection_split(labels).split(x, labels)]
+    again = [test.tolist() for _, test in c_selection_split(labels).split(x, labels)]
+    assert first == again
+    assert c_selection_split(labels, folds=5).get_n_splits() == 5
+    assert c_selection_split(np.arange(10_000) % 10).get_n_splits() == 3
+    assert list(c_selection_split(np.arange(10_001) % 10).split(np.zeros((10_001, 1))))[0][1][0] == 5_001
+
+
+def test_logistic_accuracy_passes_its_folds_and_iterations_on(monkeypatch):
+    """``folds`` and ``max_iter`` reach the fit: a notebook that asks for them gets them."""
+    import course_utils.evaluation as evaluation
+
+    seen = {}
+    real = evaluation.LogisticRegressionCV
+
+    def spy(**kwargs):
+        seen.update(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(evaluation, "LogisticRegressionCV", spy)
+    rng = np.random.default_rng(0)
+    labels = np.arange(200) % 10
+    feats = labels[:, None] + rng.normal(size=(200, 3))
+    logistic_accuracy(feats, labels, feats[:50], labels[:50], folds=5, max_iter=7)
+    assert seen["max_iter"] == 7 and seen["cv"].get_n_splits() == 5
+    first = logistic_accuracy(feats, labels, feats[:50], labels[:50])
+    again = logistic_accuracy(feats, labels, feats[:50], labels[:50])
+    assert (first.accuracy, first.C) == (again.accuracy, again.C)

@@ -244,6 +244,12 @@ def test_check_path_model_builds_on_the_decoder(keras_decoder):
     backwards = checks.check_path_model(path_model(z_b, z_a), keras_decoder, z_a, z_b)
     assert not backwards.passed and "backwards" in backwards.message
     assert not checks.check_path_model(path_model(z_a, z_a), keras_decoder, z_a, z_b).passed
+    # a near miss: the path stops 5% short of z_b; its images differ only slightly from the right ones
+    short = path_model(z_a, z_a + 0.95 * (z_b - z_a))
+    t = np.array([[0.0], [0.3], [0.7], [1.0]], "float32")
+    gap = np.abs(short.predict(t, verbose=0) - path_model(z_a, z_b).predict(t, verbose=0)).max()
+    assert 1e-3 < gap < 0.1, gap
+    assert not checks.check_path_model(short, keras_decoder, z_a, z_b).passed
     t = keras.Input(shape=(1,))  # forgot the decoder: outputs codes
     assert not checks.check_path_model(keras.Model(t, (1 - t) * z_a + t * z_b), keras_decoder, z_a, z_b).passed
     # the decoder itself takes (batch, 2), not t

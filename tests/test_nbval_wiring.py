@@ -48,6 +48,12 @@ def test_the_root_conftest_passes_this_sanitize_file():
     ("| 03 | parameters | 1,234 (±5) |  measured 1,236", "| 03 | parameters | 1,234 (±5) |  measured <value>"),
     ("share ≈ 59.6% (±1.0%, 58.6% to 60.6%): measured 59.62% ✓", "share ≈ 59.6% (±1.0%, 58.6% to 60.6%): measured <value> ✓"),
     ("loss: measured -1.5e-03 then 7 more", "loss: measured <value> then 7 more"),
+    # one number only: whatever is glued after it stays compared
+    ("range: measured 3.5-4.0 here", "range: measured <value>-4.0 here"),
+    ("measured 12-15 digits", "measured <value>-15 digits"),
+    ("measured 1.2.3", "measured <value>.3"),
+    ("measured 2e", "measured <value>e"),
+    ("measured 0.5%+7", "measured <value>+7"),
 ])
 def test_only_the_digits_after_measured_are_masked(line, masked):
     assert sanitize(line) == masked
@@ -123,6 +129,10 @@ def test_the_instructors_command_compares_what_it_should(tmp_path):
 
 def test_the_cell_timeout_is_explicit():
     assert 600 <= root_conftest.CELL_TIMEOUT_S < 2000, "below nbval's default, above the slowest cell"
+    # above the slowest cell as the conftest documents it (on one busy core), with a quarter to spare
+    minutes = re.search(r"and (\d+) on one busy core", " ".join(root_conftest.__doc__.split()))
+    assert minutes, "the conftest's docstring states the slowest cell's time on one busy core"
+    assert root_conftest.CELL_TIMEOUT_S >= 1.25 * 60 * int(minutes.group(1))
 
 
 # --- what the committed notebooks print after "measured" -------------------------------------

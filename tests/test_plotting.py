@@ -152,6 +152,12 @@ def test_history_lines_are_the_epochs_values_with_matching_legend():
         assert to_rgb(_legend(ax)[label].get_color()) == to_rgb(lines[label].get_color())
     assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "loss" and ax.get_yscale() == "log"
     assert ax.get_title() == "loss per epoch"
+    # the two lines look different, as the docstring promises: circles on a solid line for training,
+    # squares on a dashed line for validation, in two colours
+    train, val = lines["training loss"], lines["validation loss"]
+    assert (train.get_marker(), train.get_linestyle()) == ("o", "-")
+    assert (val.get_marker(), val.get_linestyle()) == ("s", "--")
+    assert to_rgb(train.get_color()) != to_rgb(val.get_color())
     mae = plotting.plot_history(_History.history, metric="mae", title="t").axes[0]  # no val_mae
     assert [line.get_label() for line in mae.lines] == ["training mae"]
     assert list(mae.lines[0].get_ydata()) == _History.history["mae"]

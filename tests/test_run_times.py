@@ -90,3 +90,9 @@ def test_header_and_course_map_state_the_measured_time(path):
 def test_a_time_under_five_seconds_is_stated_as_about_10_seconds():
     assert stated_run_time(4) == "about 10 seconds"
     assert stated_run_time(0.5) == "about 10 seconds"
+
+
+def test_seconds_up_to_100_then_minutes():
+    assert stated_run_time(102) == "about 100 seconds"
+    assert stated_run_time(106) == "about 2 minutes"
+    assert stated_run_time(95) == "about 100 seconds" and stated_run_time(94) == "about 90 seconds"

@@ -307,6 +307,14 @@ def test_sampling_checker_rejects_shared_noise():
 
     fb = checks.check_sampling(shared)
     assert not fb.passed and "same noise" in fb.message
+
+    def partly_shared(mean, log_var, rng):  # the second dimension's noise reuses part of the first's
+        eps = rng.standard_normal(mean.shape)
+        eps[:, 1] = 0.3 * eps[:, 0] + np.sqrt(1 - 0.3 ** 2) * eps[:, 1]  # still unit variance, correlation 0.3
+        return mean + np.exp(0.5 * log_var) * eps
+
+    fb = checks.check_sampling(partly_shared)
+    assert not fb.passed and "same noise" in fb.message
     fb = checks.check_sampling(lambda m, v, rng: m + np.exp(0.5 * v) * np.random.default_rng(5).standard_normal(m.shape))
     assert not fb.passed and "rng" in fb.message
     for odd in ("z", 3, lambda m, v, rng: "text", lambda m, v: m, lambda m, v, rng: [[1, 2]]):
