@@ -251,14 +251,16 @@ _ENTRIES: list[Expectation] = [
     # --- 14: vector-quantised autoencoders. Measured default (seed 42) / ONEDNN_MAX_CPU_ISA=AVX2 one core:
     # dead 27/23, 0/0; perplexity 13.73/13.93, 25.22/28.66; error 4.061/4.126, 4.542/4.550; background 0.237/0.238;
     # prior bits 90.96/89.73; named 0.537/0.509, at T 0.7 0.586/0.602, reconstructions 0.850/0.858.
-    _E("dead codes of 64, VQ-VAE without re-initialisation (test digits)", 25, abs=12, fmt="d"),
-    _E("codebook perplexity, VQ-VAE without re-initialisation (test digits)", 13.8, abs=4.0, fmt=".1f"),
+    # The ten-run spread (tests/spread/) widened the arm without re-initialisation, whose collapse swings
+    # widely (dead codes 22-47, perplexity 7.5-14.1, error 4.28-5.82); its claims are orderings.
+    _E("dead codes of 64, VQ-VAE without re-initialisation (test digits)", 35, abs=17, fmt="d"),
+    _E("codebook perplexity, VQ-VAE without re-initialisation (test digits)", 10.8, abs=4.5, fmt=".1f"),
     _E("dead codes of 64, VQ-VAE with re-initialisation (test digits)", 0, abs=3, fmt="d",
        meaning="re-initialising dead codes no longer keeps the codebook in use: check the callback."),
     _E("codebook perplexity, VQ-VAE with re-initialisation (test digits)", 26.9, abs=5.0, fmt=".1f"),
     _E("test squared error per image, VQ-VAE 7x7 tokens of 64 codes", 4.08, abs=0.40, fmt=".2f"),
-    _E("test squared error per image, VQ-VAE without re-initialisation", 4.55, abs=0.50, fmt=".2f"),
-    _E("share of test grid cells that hold the most common (background) token", 0.24, abs=0.08, fmt=".2f"),
+    _E("test squared error per image, VQ-VAE without re-initialisation", 5.05, abs=1.00, fmt=".2f"),
+    _E("share of test grid cells that hold the most common (background) token", 0.24, abs=0.03, fmt=".2f"),
     _E("validation bits per digit under the token prior", 90.0, abs=10.0, fmt=".1f"),
     _E("named with probability >= 0.9: VQ-VAE samples from the token prior", 0.52, abs=0.08, fmt=".2f"),
     _E("named with probability >= 0.9: VQ-VAE samples at temperature 0.7", 0.59, abs=0.10, fmt=".2f"),
