@@ -215,20 +215,23 @@ _ENTRIES: list[Expectation] = [
        meaning="the islands of the map no longer hold one digit each: check the map's 5-NN accuracy first."),
     _E("spread of that accuracy over the 5 draws (standard deviation)", 0.010, abs=0.008, fmt=".3f"),
     # --- 15: masked autoencoders. Measured: default, AVX2 on one core, COURSE_SEED_OFFSET=1 (the seed moves
-    # the mean-pooled features' accuracies by up to 0.04 and can swap the two mask ratios' order).
+    # the mean-pooled features' accuracies by up to 0.04 and can swap the two mask ratios' order). A ten-run
+    # spread (tests/spread/previous/15_masked_autoencoders.json) re-centred three: MAE features with 100
+    # labels 0.534-0.616, tokens side by side with 100 labels 0.660-0.696, 75% masking on validation
+    # 0.746-0.789; the two ratios' validation gap reached 0.024 (seed +2), so the claim allows 3 points.
     _E("MSE on hidden validation patches, MAE at 75% masking", 0.060, abs=0.004, fmt=".3f"),
     _E("MSE on hidden validation patches, blank patch", 0.111, abs=0.002, fmt=".3f", meaning=_DATA),
-    _E("logistic regression on MAE features (64), 100 labels: mean test accuracy over 5 draws", 0.60,
+    _E("logistic regression on MAE features (64), 100 labels: mean test accuracy over 5 draws", 0.58,
        abs=0.06, fmt=".2f"),
     _E("logistic regression on MAE features (64), 1,000 labels: mean test accuracy over 5 draws", 0.76,
        abs=0.05, fmt=".2f"),
     _E("logistic regression on MAE tokens side by side (1,024), 100 labels: mean test accuracy over 5 draws",
-       0.70, abs=0.04, fmt=".2f"),
+       0.68, abs=0.03, fmt=".2f"),
     _E("logistic regression on MAE tokens side by side (1,024), 1,000 labels: mean test accuracy over 5 draws",
        0.88, abs=0.02, fmt=".2f"),
     _E("MAE features minus autoencoder codes (128), 1,000 labels: mean test accuracy", -0.12, abs=0.05,
        fmt=".2f"),
-    _E("MAE features, 75% masking, 1,000 labels: mean validation accuracy", 0.78, abs=0.04, fmt=".2f"),
+    _E("MAE features, 75% masking, 1,000 labels: mean validation accuracy", 0.77, abs=0.04, fmt=".2f"),
     _E("MAE features, 50% masking, 1,000 labels: mean validation accuracy", 0.78, abs=0.03, fmt=".2f"),
     # --- 13: sparse autoencoders. First measured in three runs (default, ONEDNN_MAX_CPU_ISA=AVX2 on one core,
     # COURSE_SEED_OFFSET=1; their values in each comment), then in a 10-run spread
