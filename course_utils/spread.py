@@ -5,7 +5,8 @@
 runs the notebook ``--runs`` times in a student's mode (a miss prints a note instead of
 stopping), each time in a fresh kernel with an empty model folder, cycling through:
 other seeds (``COURSE_SEED_OFFSET``, added to every seed by ``seed_everything``), both CI
-configurations (the default one, and ``ONEDNN_MAX_CPU_ISA=AVX2`` on one core), oneDNN off,
+configurations (the default one, and AVX2 kernels, ``ONEDNN_MAX_CPU_ISA=AVX2`` and
+``XLA_FLAGS=--xla_cpu_max_isa=AVX2``, on one core), oneDNN off,
 other thread counts, and a busy machine (a competing process on every core). From each run it
 reads every stated result (``what ≈ ... measured X ✓`` or a note ``what: measured X, outside``)
 and every claim that did not hold, and writes ``tests/spread/<notebook>.json`` (committed): per result the values,
@@ -30,12 +31,13 @@ from course_utils.results import STRICT_VAR, _parse
 CONDITIONS: list[tuple[str, dict[str, str], set[int] | None, int]] = [
     ("default", {}, None, 0),
     ("seed +1", {"COURSE_SEED_OFFSET": "1"}, None, 0),
-    ("AVX2, one core", {"ONEDNN_MAX_CPU_ISA": "AVX2"}, {0}, 0),
+    ("AVX2, one core", {"ONEDNN_MAX_CPU_ISA": "AVX2", "XLA_FLAGS": "--xla_cpu_max_isa=AVX2"}, {0}, 0),
     ("oneDNN off", {"TF_ENABLE_ONEDNN_OPTS": "0"}, None, 0),
     ("busy machine", {}, None, os.cpu_count() or 2),
     ("seed +2", {"COURSE_SEED_OFFSET": "2"}, None, 0),
     ("8 intra-op threads", {"TF_NUM_INTRAOP_THREADS": "8"}, None, 0),
-    ("AVX2, one core, seed +1", {"ONEDNN_MAX_CPU_ISA": "AVX2", "COURSE_SEED_OFFSET": "1"}, {0}, 0),
+    ("AVX2, one core, seed +1", {"ONEDNN_MAX_CPU_ISA": "AVX2", "XLA_FLAGS": "--xla_cpu_max_isa=AVX2",
+                                 "COURSE_SEED_OFFSET": "1"}, {0}, 0),
     ("1 intra-op thread", {"TF_NUM_INTRAOP_THREADS": "1"}, None, 0),
     ("seed +3, busy machine", {"COURSE_SEED_OFFSET": "3"}, None, os.cpu_count() or 2),
 ]

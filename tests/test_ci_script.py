@@ -27,6 +27,7 @@ elif [ "$*" = "--nbval notebooks/" ] && [ "${ONEDNN_MAX_CPU_ISA:-}" = AVX2 ]; th
     touch "$FAKE_DIR/avx2-started"
     echo "avx2: models=$COURSE_MODEL_DIR empty=$([ -z "$(ls -A "$COURSE_MODEL_DIR")" ] && echo yes)" >> "$log"
     echo "avx2: cpus=$(taskset -pc $$ | sed 's/.*: //')" >> "$log"
+    echo "avx2: xla=${XLA_FLAGS:-}" >> "$log"
     echo "avx2: require=${COURSE_REQUIRE_BROWSER:-}${COURSE_REQUIRE_DATA:-}" >> "$log"
     echo "a line of the one-core run"
     sleep 1
@@ -86,6 +87,7 @@ def test_all_three_runs_take_place_and_green_means_all_passed(fake_ci):
     assert "unit: overlaps the one-core run" in log  # started first, in the background
     assert re.search(r"avx2: models=\S+ empty=yes", log)
     assert "avx2: cpus=0\n" in log
+    assert "avx2: xla=--xla_cpu_max_isa=AVX2\n" in log  # XLA's code generator held to AVX2 as well
     cpus = os.cpu_count() or 1
     assert f"unit: cpus={'0' if cpus == 1 else ('1' if cpus == 2 else f'1-{cpus - 1}')}\n" in log  # not CPU 0
     assert "avx2: require=11" in log

@@ -67,6 +67,7 @@ def test_each_condition_is_what_its_label_says():
         assert ("busy" in label) == (busy > 0), label
         assert busy in (0, os.cpu_count() or 2), label  # a busy machine: one burner per CPU
         assert ("AVX2" in label) == (env.get("ONEDNN_MAX_CPU_ISA") == "AVX2"), label
+        assert ("AVX2" in label) == (env.get("XLA_FLAGS") == "--xla_cpu_max_isa=AVX2"), label
         assert ("seed" in label) == ("COURSE_SEED_OFFSET" in env), label
         assert ("oneDNN off" in label) == (env.get("TF_ENABLE_ONEDNN_OPTS") == "0"), label
 
