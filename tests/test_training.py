@@ -18,6 +18,7 @@ import sys
 import textwrap
 import types
 from dataclasses import replace
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -480,3 +481,23 @@ def test_a_library_upgrade_makes_a_saved_model_stale(monkeypatch, tmp_path):
             m.setattr(module, "__version__", module.__version__ + ".post1")
             assert not training.is_fresh(recipe), module.__name__
     assert training.is_fresh(recipe)
+
+
+@pytest.mark.parametrize("name", ["03_training.ipynb", "05_latent_space_2d.ipynb"])
+def test_notebooks_that_train_a_recipe_in_their_own_code_compile_as_the_recipe_does(name):
+    """03 trains AUTOENCODER_128 and 05 LATENT_2D_AUTOENCODER in cells a student reads; later notebooks
+    retrain them through ``compile_autoencoder`` when the saved file is missing. XLA changes the weights
+    (as another seed would), so every ``compile`` in those notebooks must ask for XLA and the same
+    steps per execution, or a notebook run alone would train other models than the course saved."""
+    import nbformat
+
+    notebook = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / name, as_version=4)
+    calls = [node for cell in notebook.cells if cell.cell_type == "code"
+             for node in ast.walk(ast.parse(cell.source))
+             if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "compile"]
+    assert calls, f"{name} compiles no model"
+    for call in calls:
+        keywords = {k.arg: ast.literal_eval(k.value) for k in call.keywords
+                    if k.arg in ("steps_per_execution", "jit_compile")}
+        assert keywords == {"steps_per_execution": training.STEPS_PER_EXECUTION, "jit_compile": True}, \
+            (name, ast.unparse(call))
