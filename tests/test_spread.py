@@ -41,6 +41,17 @@ def test_summary_flags_a_tolerance_that_does_not_cover_the_spread_with_a_margin(
     assert summary["results"][BLACK.what]["suggested_tolerance"] > BLACK.tolerance * 0.9
 
 
+@pytest.mark.parametrize("side", [1, -1], ids=["wider above", "wider below"])
+def test_the_suggested_tolerance_is_the_smallest_that_covers_the_spread_with_the_margin_on_either_side(side):
+    """The same rule whichever side the widest deviation lies on: both ends of the range are judged."""
+    e, t = BLACK.expected, BLACK.tolerance
+    for deviation, covered in ((0.99 * 0.8 * t, True), (1.01 * 0.8 * t, False)):
+        runs = [("a", {BLACK.what: e - side * deviation / 2}, []), ("b", {BLACK.what: e + side * deviation}, [])]
+        result = summarise(runs)["results"][BLACK.what]
+        assert result["suggested_tolerance"] == pytest.approx(1.25 * deviation)
+        assert result["covered_with_margin"] is covered
+
+
 def test_the_suggested_tolerance_is_the_smallest_that_covers_the_spread_with_the_margin():
     """The widest deviation from the expected value, plus the margin of a fifth of the tolerance on
     each side: deviation / 0.8 = 1.25 x deviation; a spread is covered exactly when the course's

@@ -501,3 +501,22 @@ def test_notebooks_that_train_a_recipe_in_their_own_code_compile_as_the_recipe_d
                     if k.arg in ("steps_per_execution", "jit_compile")}
         assert keywords == {"steps_per_execution": training.STEPS_PER_EXECUTION, "jit_compile": True}, \
             (name, ast.unparse(call))
+
+
+def test_the_recipes_printed_in_the_notebooks_are_the_recipes_the_course_trains():
+    """03 and 04 print ``AUTOENCODER_128`` in compared output; a recipe changed in ``training.py`` alone
+    (another rate, other epochs) would retrain every later notebook's model without a unit test noticing."""
+    import nbformat
+
+    recipes = {value.name: value for value in vars(training).values() if isinstance(value, (Recipe, VAERecipe))}
+    printed = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                for line in output.get("text", "").splitlines():
+                    if line.startswith(("Recipe(name=", "VAERecipe(name=")):
+                        name = line.split("name='", 1)[1].split("'", 1)[0]
+                        assert name in recipes, (path.name, line)
+                        assert line == repr(recipes[name]), (path.name, line, repr(recipes[name]))
+                        printed.append(name)
+    assert "autoencoder_128" in printed
