@@ -207,3 +207,11 @@ def test_an_exact_record_row_has_no_measured_suffix(strict):
     r.add("parameters of the 784-256-128 autoencoder", 468_368)
     row = repr(r).splitlines()[1]
     assert row.endswith("(exact) |") and MEASURED not in row, row
+
+
+def test_a_relative_tolerance_is_stated_with_all_its_digits():
+    """A relative tolerance prints as given (2.5%, not a rounded 2% or 3%), and its range is the one checked."""
+    e = Expectation("x", 0.5, rel=0.025, fmt=".4f")
+    assert e.stated() == "0.5000 (±2.5%)"
+    assert e.range_text() == "0.4875 to 0.5125"
+    assert e.holds(0.4875) and not e.holds(0.4874)
