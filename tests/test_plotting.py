@@ -312,6 +312,19 @@ def test_latent_scatter_zoom_without_outliers_and_the_count_without_the_digit_le
     assert list(_legend(bare)) == ["4 beyond the view\n(0.4%), on its edge"]
 
 
+def test_latent_scatter_zoom_takes_its_view_from_the_central_share_of_the_points():
+    """zoom=0.9 with no margin: the view runs from the 5th to the 95th percentile on each axis (not the 10th
+    to the 90th), and the points beyond it are the ones counted."""
+    grid = np.linspace(0.0, 1.0, 1000)
+    codes = np.column_stack([grid, np.random.default_rng(0).permutation(grid)])
+    labels = np.arange(1000) % 10
+    ax = plotting.plot_latent_scatter(codes, labels, zoom=0.9, margin=0).axes[0]
+    for axis, limits in enumerate((ax.get_xlim(), ax.get_ylim())):
+        assert limits == pytest.approx(tuple(np.quantile(codes[:, axis], [0.05, 0.95])))
+    beyond = ((codes < np.quantile(codes, 0.05, axis=0)) | (codes > np.quantile(codes, 0.95, axis=0))).any(axis=1)
+    assert list(_legend(ax))[10].startswith(f"{beyond.sum()} beyond the view")
+
+
 # --- spread_labels --------------------------------------------------------------------------------
 
 def test_spread_labels_separates_overlapping_labels_and_keeps_separate_ones():
