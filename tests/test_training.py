@@ -520,3 +520,18 @@ def test_the_recipes_printed_in_the_notebooks_are_the_recipes_the_course_trains(
                         assert line == repr(recipes[name]), (path.name, line, repr(recipes[name]))
                         printed.append(name)
     assert "autoencoder_128" in printed
+
+
+def test_a_recipe_trains_exactly_what_03s_own_cells_train():
+    """03 trains its fixed model in cells a student reads (seed, build, compile, a plain ``fit``), and
+    later notebooks retrain it through ``train_recipe`` when the file is missing: the weights must match
+    (any extra argument to ``fit``, such as ``shuffle=False``, or another compile setting breaks it)."""
+    x_train, x_val = _data()
+    training.seed_everything(HONOURED.seed)
+    _, _, by_hand = models.build_dense_autoencoder(hidden_sizes=HONOURED.hidden_sizes, activation=HONOURED.activation,
+                                                   code_activation=HONOURED.code_activation)
+    by_hand.compile(optimizer=keras.optimizers.Adam(learning_rate=HONOURED.learning_rate), loss=HONOURED.loss,
+                    steps_per_execution=64, jit_compile=True)
+    by_hand.fit(x_train, x_train, epochs=HONOURED.epochs, batch_size=HONOURED.batch_size, verbose=0)
+    *_, recipe, _ = train_recipe(HONOURED, x_train, x_val)
+    _assert_same_weights(by_hand, recipe)
