@@ -85,11 +85,12 @@ _ENTRIES: list[Expectation] = [
     _E("mean centred cosine similarity, different digits: raw pixels (784)", -0.0237, abs=0.0005, fmt=".4f",
        meaning=_DATA),
     _E("similarity gap, autoencoder codes / raw pixels", 1.03, abs=0.05, fmt=".2f"),
-    # --- 05: the 2-D latent space (also reported by 08 and 12)
-    _E("test MSE of the 2-D autoencoder 784-128-64-10-2 after 30 epochs", 0.0376, abs=0.0012, fmt=".4f",
+    # --- 05: the 2-D latent space (also reported by 08 and 12). Spread of 10 runs with XLA
+    # (tests/spread/05_latent_space_2d.json): test MSE 0.03655-0.03852, 5-NN 0.7149-0.7844.
+    _E("test MSE of the 2-D autoencoder 784-128-64-10-2 after 30 epochs", 0.0376, abs=0.0014, fmt=".4f",
        meaning="the 2-D autoencoder did not train as it should."),
     _E("share of the pixel variance PCA's two components explain", 0.168, abs=0.005, fmt=".1%"),
-    _E("5-NN accuracy in 2-D, autoencoder 784-128-64-10-2", 0.754, abs=0.045, fmt=".3f",
+    _E("5-NN accuracy in 2-D, autoencoder 784-128-64-10-2", 0.754, abs=0.050, fmt=".3f",
        meaning="the 2-D map separates the digits worse than it should."),
     _E("5-NN accuracy in 2-D, PCA projection", 0.424, abs=0.005, fmt=".3f", meaning=_PCA),
     # --- 06: codes as features. Spread of 10 runs (tests/spread/06_codes_as_features.json: seeds, both CI
