@@ -239,6 +239,18 @@ def test_test_errors_odd_inputs():
     _fails_with(checks.check_test_errors(per_image, "model", x), "cannot reconstruct")
 
 
+def test_test_errors_with_as_many_images_as_pixels():
+    """784 test images: the per-image errors and the per-pixel means have the same shape, so the
+    checker must tell them apart by their values, not by their shape."""
+    x = np.random.default_rng(1).random((784, 784))
+    x[:, :392] *= 0.2  # pixels differ from images: the two means are not one vector transposed
+    diff = x * 0.5 - x
+    per_image = np.mean(diff ** 2, axis=1)
+    good = checks.check_test_errors(per_image, _Half(), x)
+    assert good.passed, good
+    _fails_with(checks.check_test_errors(np.mean(diff ** 2, axis=0), _Half(), x), "averaged over the images")
+
+
 @pytest.fixture(scope="module")
 def code_32_models(mnist):
     """A 784-256-32 autoencoder untrained, under-trained, nearly trained and trained, on real digits.

@@ -65,7 +65,15 @@ def wide_models(digits):
     return untrained, under, almost, model
 
 
-def test_wider_candidate_at_its_real_threshold(digits, wide_models):
+@pytest.fixture(scope="module")
+def five_thousand_test_digits(digits):
+    from course_utils.data import load_mnist
+
+    _, (x_test, _) = load_mnist(scale=True, flatten=True, n_test=5000)
+    return x_test
+
+
+def test_wider_candidate_at_its_real_threshold(digits, wide_models, five_thousand_test_digits):
     _, x_val = digits
     untrained, under, almost, trained = wide_models
     untrained.compile(optimizer="adam", loss="binary_crossentropy")
@@ -81,6 +89,11 @@ def test_wider_candidate_at_its_real_threshold(digits, wide_models):
     _fails_with(checks.check_wider_candidate(almost, _error(almost, x_val), x_val), "not as far as 2 epochs")
     _fails_with(checks.check_wider_candidate(trained, error / 784, x_val), "too low")  # the MSE, per pixel
     _fails_with(checks.check_wider_candidate(trained, _error(trained, digits[0][:1000]), x_val))  # training images
+    # as many test images as validation images: 0.8% off the validation error (6.01 against 5.96),
+    # close enough that a checker tolerant to 2% would take it
+    on_test = _error(trained, five_thousand_test_digits)
+    assert 1e-3 < abs(on_test / error - 1) < 2e-2, (on_test, error)
+    _fails_with(checks.check_wider_candidate(trained, on_test, x_val))
     _fails_with(checks.check_wider_candidate(trained, None, x_val), "now measure")
     _fails_with(checks.check_wider_candidate(trained, "small", x_val), "should be a number")
     for fb in (checks.check_wider_candidate(under, error, x_val), checks.check_wider_candidate(trained, 1.0, x_val)):

@@ -54,6 +54,9 @@ def check_test_errors(answer, model, x_test: np.ndarray) -> Feedback:
 
     if close(expected):
         return Feedback(True, "one mean squared error per test image; their mean is the test MSE.")
+    if n == n_pixels and close(np.mean(diff ** 2, axis=0)):
+        return Feedback(False, "these are the means over the images, one per pixel: you averaged over the "
+                               "images. Hint: average over the other axis.")
     if close(expected * n_pixels):
         return Feedback(False, "these are sums over the pixels; the MSE averages them.")
     if close(np.mean(np.abs(diff), axis=1)):
