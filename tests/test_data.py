@@ -510,3 +510,14 @@ def test_a_data_folder_under_the_home_folder_may_be_written_with_a_tilde(fake_da
     (x_train, _), _ = load_mnist(n_train=10, n_test=10)
     assert x_train.shape == (10, 28, 28)
     assert str(fake_data_dir) in data.data_source()
+
+
+def test_describe_reports_each_splits_size_pixel_mean_and_label_counts():
+    """The CLI's summary of a copy: its counts are per label 0-9 in order, its mean over all pixels."""
+    arrays = {"x_train": np.full((4, 28, 28), 255, np.uint8), "y_train": np.array([9, 9, 0, 3], np.uint8),
+              "x_test": np.zeros((2, 28, 28), np.uint8), "y_test": np.array([1, 1], np.uint8)}
+    arrays["x_train"][:2] = 0
+    assert data.describe(arrays).splitlines() == [
+        "train: 4 images 28x28 uint8, pixel mean 127.500000, label counts 1 0 0 1 0 0 0 0 0 2",
+        "test: 2 images 28x28 uint8, pixel mean 0.000000, label counts 0 2 0 0 0 0 0 0 0 0",
+    ]
