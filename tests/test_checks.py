@@ -71,6 +71,8 @@ def test_prepare_images():
     # realistic wrong answers: unscaled, scaled twice, flattened column by column, float64, wrong axes
     _fails_with(checks.check_prepare_images(lambda x: x.reshape(len(x), -1).astype("float32")), "0 to 255")
     _fails_with(checks.check_prepare_images(lambda x: x.reshape(len(x), -1).astype("float32") / 255 / 255), "twice")
+    # off by at most 0.004 from the right values: a loosened tolerance would let it pass
+    _fails_with(checks.check_prepare_images(lambda x: (x.reshape(len(x), -1) / 256).astype("float32")), "256", "exactly 1")
     _fails_with(checks.check_prepare_images(lambda x: x.transpose(0, 2, 1).reshape(len(x), -1).astype("float32") / 255),
                 "column by column")
     _fails_with(checks.check_prepare_images(lambda x: x.reshape(len(x), -1) / 255), "float32")
@@ -174,6 +176,11 @@ def test_small_autoencoder():
     copies = checks.check_small_autoencoder(enc, dec, _chain(_encoder(), _decoder()))
     _fails_with(copies, "own layers")
     _no_code_in(copies, "small_decoder(small_encoder(")
+    # the student's encoder but a copy of the decoder (same weights, so the outputs agree): training
+    # it would leave small_decoder untouched
+    dec_copy = keras.models.clone_model(dec)
+    dec_copy.set_weights(dec.get_weights())
+    _fails_with(checks.check_small_autoencoder(enc, dec, _chain(enc, dec_copy)), "own layers")
     _fails_with(checks.check_small_autoencoder(enc, dec, enc), "(None, 784)")
     for odd in ODD_ANSWERS:
         assert not checks.check_small_autoencoder(enc, dec, odd).passed
@@ -351,6 +358,10 @@ def test_class_median_errors_with_real_digits(pca_errors):
         "values differ": medians * 784,                              # squared error instead of MSE
         "shape (10,)": np.median(errors),                            # one median for all digits
     }
+    # the medians as printed to four decimals and typed back: close, but not the computed values
+    printed = np.round(medians, 4)
+    assert not np.allclose(printed, medians, rtol=1e-3, atol=0)
+    _fails_with(checks.check_class_median_errors(printed, errors, labels), "values differ")
     for words, answer in wrong.items():
         fb = checks.check_class_median_errors(answer, errors, labels)
         _fails_with(fb, words)
@@ -455,6 +466,10 @@ def test_centroids_and_nearest_centroid_accuracy():
     cents = np.stack([codes[LABELS == d].mean(0) for d in range(10)])
     assert checks.check_centroids(cents, codes, LABELS).passed
     _fails_with(checks.check_centroids(cents.T, codes, LABELS), "shape (10, 2)")
+    # the centroids as printed to two decimals: up to 0.005 off, which a loose tolerance would accept
+    printed = np.round(cents, 2)
+    assert not np.allclose(printed, cents, rtol=1e-3, atol=1e-4)
+    _fails_with(checks.check_centroids(printed, codes, LABELS), "values differ")
     _fails_with(checks.check_centroids("centroids", codes, LABELS), "array of numbers")
     pred = ((codes[:, None] - cents[None]) ** 2).sum(-1).argmin(1)
     acc = (pred == LABELS).mean()

@@ -96,6 +96,9 @@ def test_code_features_right_and_wrong():
     # the accuracy on raw pixels instead of the codes, or on the training images
     raw = logistic_accuracy(x_lab, y_lab, x_te, y_te).accuracy
     _fails_with(checks.check_code_features(enc, raw - 0.2, x_lab, y_lab, x_te, y_te), "not what")
+    # a point off (another draw of labelled images, another model's run): close, but not this encoder's
+    for near in (acc - 0.01, acc + 0.01):
+        _fails_with(checks.check_code_features(enc, near, x_lab, y_lab, x_te, y_te), "not what")
     _fails_with(checks.check_code_features(enc, None, x_lab, y_lab, x_te, y_te), "replace None")
     _fails_with(checks.check_code_features(enc, "0.9", x_lab, y_lab, x_te, y_te), "should be a number")
     _fails_with(checks.check_code_features(enc, (acc, 1.0, 0.1), x_lab, y_lab, x_te, y_te), "one number")

@@ -252,6 +252,9 @@ def test_relu_encoder_right_answer_and_wrong_numbers():
     assert fb.passed, fb
     # the 5-NN accuracy of the sigmoid map or of PCA, or a percentage
     _fails_with(checks.check_relu_2d_encoder(encoder, knn - 0.1, x, y, x_te, y_te), "too low")
+    # a point off (another k, or the codes of another run): close, but not this encoder's accuracy
+    _fails_with(checks.check_relu_2d_encoder(encoder, knn - 0.01, x, y, x_te, y_te), "too low")
+    _fails_with(checks.check_relu_2d_encoder(encoder, knn + 0.01, x, y, x_te, y_te), "too high")
     _fails_with(checks.check_relu_2d_encoder(encoder, 100 * knn, x, y, x_te, y_te), "too high")
     _fails_with(checks.check_relu_2d_encoder(encoder, None, x, y, x_te, y_te), "now compute")
     for odd in ("0.8", float("nan"), [knn], object()):

@@ -521,3 +521,18 @@ def test_describe_reports_each_splits_size_pixel_mean_and_label_counts():
         "train: 4 images 28x28 uint8, pixel mean 127.500000, label counts 1 0 0 1 0 0 0 0 0 2",
         "test: 2 images 28x28 uint8, pixel mean 0.000000, label counts 0 2 0 0 0 0 0 0 0 0",
     ]
+
+
+def test_balanced_subset_draws_each_digit_from_one_stream_not_the_same_positions():
+    """With every digit's examples at the same positions (labels 0-9 repeating), a draw re-seeded for
+    each digit would pick the same positions ten times; one generator for all digits does not."""
+    labels = np.arange(1_000) % 10
+    idx = balanced_subset(labels, 7, seed=1)
+    positions = [tuple(np.sort(idx[labels[idx] == digit] // 10)) for digit in range(10)]
+    assert len(set(positions)) > 1, positions
+
+
+def test_fashion_mnist_class_names_follow_the_published_label_order():
+    """Zalando's order (github.com/zalandoresearch/fashion-mnist): label 0 is a T-shirt/top, 9 an ankle boot."""
+    assert data.FASHION_MNIST_CLASSES == ("T-shirt/top", "trouser", "pullover", "dress", "coat",
+                                          "sandal", "shirt", "sneaker", "bag", "ankle boot")

@@ -104,7 +104,8 @@ def test_zoom_with_outliers_zooms_on_the_bulk_and_marks_every_outlier_at_the_edg
     import matplotlib.pyplot as plt
 
     rng = np.random.default_rng(2)
-    codes = np.vstack([rng.normal(size=(1000, 2)), [[40.0, 0.0], [0.0, -30.0], [25.0, 25.0]]])
+    # far right; far below; far right and above; far above only (each edge's test counts)
+    codes = np.vstack([rng.normal(size=(1000, 2)), [[40.0, 0.0], [0.0, -30.0], [25.0, 25.0], [0.0, 30.0]]])
     fig, ax = plt.subplots()
     ax.scatter(codes[:, 0], codes[:, 1])
     count = zoom_with_outliers(ax, codes)
@@ -112,7 +113,7 @@ def test_zoom_with_outliers_zooms_on_the_bulk_and_marks_every_outlier_at_the_edg
     assert ((x0, x1), (y0, y1)) == slider_limits(codes)
     assert x1 < 10 and y0 > -10  # the three far points no longer stretch the axes
     outside = (codes[:, 0] < x0) | (codes[:, 0] > x1) | (codes[:, 1] < y0) | (codes[:, 1] > y1)
-    assert count == outside.sum() >= 3
+    assert count == outside.sum() >= 4
     marks = [c for c in ax.collections if c.get_label() == "_outside"]
     assert len(marks) == 1
     edge = marks[0].get_offsets()
@@ -120,12 +121,40 @@ def test_zoom_with_outliers_zooms_on_the_bulk_and_marks_every_outlier_at_the_edg
     on_edge = np.isclose(edge[:, 0], x0) | np.isclose(edge[:, 0], x1) | np.isclose(edge[:, 1], y0) | np.isclose(edge[:, 1], y1)
     assert on_edge.all()
     assert [[x1, 0.0]] in edge.tolist() or np.isclose(edge, [x1, 0.0]).all(axis=1).any()  # (40, 0) at the right edge
+    assert np.isclose(edge, [0.0, y1]).all(axis=1).any()  # (0, 30) at the top edge
     assert any(f"{count} points outside" in t.get_text() for t in ax.texts)
     plt.close(fig)
     fig, ax = plt.subplots()
     assert zoom_with_outliers(ax, codes, limits=((-100, 100), (-100, 100))) == 0
     assert ax.get_xlim() == (-100, 100) and not ax.texts  # nothing outside: no marks, no note
     plt.close(fig)
+
+
+def test_slider_limits_round_outwards_to_a_tenth():
+    """Ends at 1.27 and 4.52 (no widening): rounding to the nearest tenth would cut the range to
+    1.3-4.5 and hide the extreme codes; outwards it is 1.2-4.6."""
+    codes = np.array([[1.27, -0.31], [4.52, 0.88], [2.0, 0.0]])
+    assert slider_limits(codes, low=0, high=100, margin=0) == ((1.2, 4.6), (-0.4, 0.9))
+
+
+def test_decode_points_clips_to_the_pixel_range():
+    """A decoder with a linear output (values outside [0, 1]) still gives images on the 0-1 grey scale."""
+    def linear(z):
+        return np.where(np.arange(784) < 392, 1.7, -0.3)[None].repeat(len(z), axis=0)
+
+    images = decode_points(linear, np.zeros((3, 2)))
+    assert images.shape == (3, 28, 28)
+    assert images.max() == 1.0 and images.min() == 0.0
+    assert set(np.unique(images).tolist()) == {0.0, 1.0}
+
+
+def test_clear_path_pair_measures_each_map_in_its_own_spread():
+    """Two maps on scales 100 times apart that disagree on the longest path: in units of each map's
+    spread the first map's long path (to image 2) wins; in raw units the second map would decide."""
+    labels = np.array([0, 0, 1, 1])
+    first = np.array([[0, 0], [0, 0], [10, 0], [1, 0]], dtype="float32")
+    second = 100 * np.array([[0, 0], [0, 0], [1, 0], [1.2, 0]], dtype="float32")
+    assert clear_path_pair([first, second], labels, 0, 1, steps=5) == (0, 2, 0)
 
 
 def test_clear_path_pair_prefers_paths_that_cross_no_other_digit_then_the_longest():

@@ -238,3 +238,13 @@ def test_a_sanitize_file_the_caller_passes_is_kept():
     config.option.nbval_sanitize_with = "custom.cfg"
     root_conftest.pytest_configure(config)
     assert config.option.nbval_sanitize_with == "custom.cfg"
+
+
+def test_a_kernel_the_caller_names_is_kept():
+    """``--nbval-kernel-name python3`` and ``--nbval-current-env`` exclude each other in nbval: with a
+    kernel named by the caller, the configuration must not switch to the current environment."""
+    config = _Config(("--nbval", "--nbval-kernel-name", "python3", "notebooks/"))
+    config.option.nbval_kernel_name = "python3"
+    root_conftest.pytest_configure(config)
+    assert config.option.nbval_current_env is False
+    assert config.option.nbval_kernel_name == "python3"

@@ -339,6 +339,15 @@ def test_spread_labels_separates_overlapping_labels_and_keeps_separate_ones():
     assert np.all((spread >= low) & (spread <= high))
 
 
+def test_spread_labels_keeps_labels_at_a_corner_inside_the_plot():
+    """Ten labels on the top-right corner (a digit cluster at the edge of the data): pushed apart,
+    none may leave the plotted area."""
+    low, high = np.array([-2.0, 0.0]), np.array([2.0, 50.0])
+    spread = plotting.spread_labels(np.tile(high, (10, 1)), low, high, min_gap=0.06)
+    assert np.all((spread >= low - 1e-12) & (spread <= high + 1e-12)), spread
+    assert len({tuple(np.round(p, 9)) for p in spread}) == 10  # and they did move apart
+
+
 def test_latent_scatter_labels_of_coinciding_digits_stay_readable():
     rng = np.random.default_rng(2)
     labels = np.repeat(np.arange(10), 30)

@@ -535,3 +535,29 @@ def test_a_recipe_trains_exactly_what_03s_own_cells_train():
     by_hand.fit(x_train, x_train, epochs=HONOURED.epochs, batch_size=HONOURED.batch_size, verbose=0)
     *_, recipe, _ = train_recipe(HONOURED, x_train, x_val)
     _assert_same_weights(by_hand, recipe)
+
+
+def test_05s_own_settings_are_the_recipe_08_and_12_load():
+    """05 trains its 2-D model from settings a student reads (rate, epochs, batch size, seed, units,
+    loss) and saves it under ``LATENT_2D_AUTOENCODER``; a recipe changed in ``training.py`` alone would
+    make 08 and 12, run before 05, train another model than 05's."""
+    import nbformat
+
+    notebook = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "05_latent_space_2d.ipynb",
+                             as_version=4)
+    cell = next(c for c in notebook.cells if c.cell_type == "code" and "== LATENT_2D_AUTOENCODER" in c.source)
+    settings = {}
+    for node in ast.parse(cell.source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            names = [e.id for e in target.elts] if isinstance(target, ast.Tuple) else [target.id]
+            try:
+                values = ast.literal_eval(node.value)
+            except ValueError:  # a model built from the settings, not a setting
+                continue
+            settings.update(zip(names, values) if isinstance(target, ast.Tuple) else [(names[0], values)])
+    recipe = training.LATENT_2D_AUTOENCODER
+    assert settings == {"hidden_sizes": recipe.hidden_sizes, "activation": recipe.activation,
+                        "code_activation": recipe.code_activation, "loss": recipe.loss,
+                        "learning_rate": recipe.learning_rate, "epochs": recipe.epochs,
+                        "batch_size": recipe.batch_size, "seed": recipe.seed}

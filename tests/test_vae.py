@@ -301,6 +301,19 @@ def test_check_vae_4d():
         assert repr(fb).startswith("Not yet."), what
 
 
+def test_check_vae_4d_rejects_a_kl_term_a_little_above_its_range():
+    """A decoder that reconstructs well but codes spread too far for the prior (as a VAE trained with
+    half the KL weight): KL about 30 nats per image, above the range's top of 25 but below 35, so a
+    loosened upper bound lets it pass and fails this test."""
+    x = np.random.default_rng(1).binomial(1, 0.15, (200, 784)).astype("float64")
+    reconstruction, z_mean, z_log_var = _good_outputs(x)
+    z_mean = 3.7 * z_mean
+    kl = float((-0.5 * (1 + z_log_var - z_mean ** 2 - np.exp(z_log_var)).sum(axis=1)).mean())
+    assert checks.VAE4_KL_RANGE[1] < kl < 35, kl
+    fb = checks.check_vae_4d(_FakeModel(reconstruction, z_mean, z_log_var), x)
+    assert not fb.passed and "outside 3 to 25" in fb.message, fb
+
+
 def test_sampling_checker_rejects_shared_noise():
     def shared(mean, log_var, rng):  # one noise value per image, shared by both dimensions
         return mean + np.exp(0.5 * log_var) * rng.standard_normal((len(mean), 1))

@@ -59,6 +59,8 @@ def check_prepare_images(fn: Callable | None) -> Feedback:
         return Feedback(True, "images become float32 rows of 784 values in [0, 1].")
     if np.allclose(out, images.reshape(3, -1), atol=1e-3):
         return Feedback(False, "the values still run from 0 to 255: scale them into [0, 1].")
+    if np.allclose(out, images.reshape(3, -1) / 256.0, atol=1e-6):
+        return Feedback(False, "the values are divided by 256: the brightest pixel, 255, should become exactly 1.")
     if np.allclose(out, expected / 255.0, atol=1e-8):
         return Feedback(False, "the values end up divided by 255 twice: scale once.")
     if np.allclose(out, images.transpose(0, 2, 1).reshape(3, -1) / 255.0, atol=1e-6):
