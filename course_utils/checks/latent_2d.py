@@ -45,8 +45,8 @@ def check_nearest_centroid_accuracy(answer, centroids, codes: np.ndarray, labels
 #: 5-NN accuracy on 2-D codes that counts as "trained" for exercise 3: an untrained encoder's random
 #: 2-D projection scores about 0.2-0.3, PCA's 0.42, the ReLU encoder trained with notebook 03's recipe
 #: (cross-entropy, Adam(0.001), 30 epochs) about 0.74 on the validation images
-#: (tests/test_checks_latent_features.py checks the bar against an untrained and an under-trained
-#: encoder on real MNIST).
+#: (tests/test_checks_latent_features.py checks the bar against an untrained encoder and encoders
+#: trained 8 and 20 epochs on 10,000 images, 5-NN about 0.36 and 0.53, on real MNIST).
 RELU_2D_MIN_KNN = 0.6
 
 
