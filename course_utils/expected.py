@@ -110,25 +110,27 @@ _ENTRIES: list[Expectation] = [
                            "autoencoder code (32)": (0.768, 0.872)}.items()
       for budget, value in zip(("100 labels", "1,000 labels"), values)],
     # --- 07: autoencoder vs PCA (Hinton & Salakhutdinov 2006)
-    # Short screen: 10% of the value (15% for the unstable rate 0.01); full-length runs 8%.
+    # Short screen: 10% of the value; the unstable rate 0.01 45% and sigmoid units 11% (07's ten-run
+    # spread, stop 29: 12.34-17.02 and 24.09-26.94); full-length runs 8%.
     *[_E(f"validation error per image, 784-512-256-30, 15,000 images, 10 epochs, {name}", value,
          abs=round(rel * value + 0.005, 2), fmt=".2f")
       for name, (value, rel) in {"SiLU, constant 0.001": (9.55, 0.10), "SiLU, constant 0.003": (7.17, 0.10),
-                                 "SiLU, constant 0.01": (12.59, 0.15), "SiLU, cosine from 0.003": (8.47, 0.10),
+                                 "SiLU, constant 0.01": (12.59, 0.45), "SiLU, cosine from 0.003": (8.47, 0.10),
                                  "ReLU, constant 0.003": (9.01, 0.10),
-                                 "sigmoid, constant 0.003": (26.24, 0.10)}.items()],
+                                 "sigmoid, constant 0.003": (26.24, 0.11)}.items()],
     _E("sigmoid units' validation error divided by SiLU's, same depth and length", 3.66, abs=0.55, fmt=".2f"),
     *[_E(f"validation error per image, {name}, 55,000 images, 20 epochs", value, abs=round(0.08 * value + 0.005, 2),
          fmt=".2f")
       for name, value in {"784-256-30": 4.24, "784-512-256-30": 3.91}.items()],
-    _E("784-512-256-30: validation error at epoch 15 divided by that at epoch 20", 1.037, abs=0.040, fmt=".3f"),
+    _E("784-512-256-30: validation error at epoch 15 divided by that at epoch 20", 1.037, abs=0.060, fmt=".3f"),
     _E("cross-entropy per pixel after the last epoch", 0.0730, abs=0.0030, fmt=".4f"),
-    _E("deep autoencoder 784-512-256-30 squared error per test image", 3.56, abs=0.25, fmt=".2f"),
-    _E("PCA-30 error divided by the deep autoencoder's", 3.90, abs=0.30, fmt=".2f"),
+    _E("deep autoencoder 784-512-256-30 squared error per test image", 3.56, abs=0.31, fmt=".2f"),
+    _E("PCA-30 error divided by the deep autoencoder's", 3.90, abs=0.32, fmt=".2f"),
+    # 07's ten-run spread (stop 29): 37.79-38.32, 17.32-17.61, 7.05-7.25, 4.04-4.36; the lead 11.7-12.0
     *[_E(f"squared error per test image, SiLU autoencoder 784-256-{k}, 15,000 images, 10 epochs", value,
-         abs=round(0.10 * value + 0.005, 2), fmt=".2f")
-      for k, value in {2: 37.79, 8: 17.45, 30: 7.25, 128: 4.36}.items()],
-    _E("absolute lead of the autoencoder over PCA at 8 numbers", 11.9, abs=2.0, fmt=".1f"),
+         abs=tolerance, fmt=".2f")
+      for k, (value, tolerance) in {2: (37.79, 2.0), 8: (17.45, 0.6), 30: (7.25, 0.73), 128: (4.36, 0.44)}.items()],
+    _E("absolute lead of the autoencoder over PCA at 8 numbers", 11.9, abs=0.6, fmt=".1f"),
     _E("relative lead at 30 numbers (PCA / autoencoder)", 1.91, abs=0.20, fmt=".2f"),
     # --- 08: the variational autoencoder
     _E("standard deviation of 20,000 samples with variance 4", 2.00, abs=0.05, fmt=".2f",
