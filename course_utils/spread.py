@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from course_utils.results import STRICT_VAR, _parse
+from course_utils.results import STRICT_VAR, STUDENT_ADVICE, _parse
 
 #: (label, extra environment, CPU affinity or None, competing busy processes)
 CONDITIONS: list[tuple[str, dict[str, str], set[int] | None, int]] = [
@@ -44,7 +44,8 @@ CONDITIONS: list[tuple[str, dict[str, str], set[int] | None, int]] = [
 
 RESULT = re.compile(r"^(?P<what>.+?) ≈ .+?: measured (?P<value>\S+) ✓$")
 NOTE = re.compile(r"^Note: (?P<what>.+?): measured (?P<value>\S+), outside")
-CLAIM_MISSED = re.compile(r"^Note: this claim of the lesson did not hold in your run: (?P<claim>.+?)\. ")
+CLAIM_MISSED = re.compile(r"^Note: this claim of the lesson did not hold in your run: (?P<claim>.+)\. "
+                          + re.escape(STUDENT_ADVICE) + "$")
 
 
 def read_results(text: str) -> tuple[dict[str, float], list[str]]:

@@ -247,6 +247,12 @@ def test_widget_slider_digit_picker_and_path_mode(explorer, data):
     c["t"].value = 1.0
     np.testing.assert_allclose(np.ravel(explorer.markers[0].get_data()), codes_a[200], atol=1e-5)
     np.testing.assert_allclose(list(explorer.paths[1].get_xdata()), [codes_b[10, 0], codes_b[200, 0]], atol=1e-5)
+    # picking another end in path mode redraws at once: the marker moves to the new end's code
+    before = bytes(c["image"].value)
+    c["end"].value = 50
+    np.testing.assert_allclose(np.ravel(explorer.markers[0].get_data()), codes_a[50], atol=1e-5)
+    np.testing.assert_allclose(list(explorer.paths[1].get_xdata()), [codes_b[10, 0], codes_b[50, 0]], atol=1e-5)
+    assert bytes(c["image"].value) != before
     c["mode"].value = "point"
     assert not c["sliders"][0][0].disabled and c["t"].disabled
     np.testing.assert_allclose(np.ravel(explorer.markers[1].get_data()),

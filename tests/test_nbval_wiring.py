@@ -105,6 +105,12 @@ def test_the_instructors_command_compares_what_it_should(tmp_path):
         "strict_mode_in_kernels": ('import os; print(os.environ.get("COURSE_STRICT"))', [_out("1\n")]),
         "a_miss_fails_the_cell": ("from course_utils.results import claim\n"
                                   "claim('two is less than one', 2 < 1)", []),
+        # nbval's own skip list stays in force: a figure's pixels and metadata are not compared
+        "figure_pixels_are_not_compared": ("%matplotlib inline\nimport matplotlib.pyplot as plt\n"
+                                           "plt.plot([0, 1], [1, 0]); plt.show()",
+                                           [{"output_type": "display_data", "metadata": {"needs_background": "x"},
+                                             "data": {"image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB",
+                                                      "text/plain": "<Figure size 640x480 with 1 Axes>"}}]),
     }
     folder = ROOT / "tests" / f"_wiring_{uuid.uuid4().hex[:8]}"
     folder.mkdir()
@@ -124,7 +130,8 @@ def test_the_instructors_command_compares_what_it_should(tmp_path):
     outcome = dict(zip(cells, failed))
     assert outcome == {"masked_digits_pass": False, "changed_result_fails": True,
                        "changed_text_after_measured_fails": True, "stderr_is_not_compared": False,
-                       "strict_mode_in_kernels": False, "a_miss_fails_the_cell": True}
+                       "strict_mode_in_kernels": False, "a_miss_fails_the_cell": True,
+                       "figure_pixels_are_not_compared": False}
 
 
 def test_the_cell_timeout_is_explicit():

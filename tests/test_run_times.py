@@ -96,3 +96,22 @@ def test_seconds_up_to_100_then_minutes():
     assert stated_run_time(102) == "about 100 seconds"
     assert stated_run_time(106) == "about 2 minutes"
     assert stated_run_time(95) == "about 100 seconds" and stated_run_time(94) == "about 90 seconds"
+
+
+def test_execute_writes_the_notebook_back_only_when_asked(tmp_path):
+    """Measuring times without ``--save`` must leave the committed outputs alone; with it, the executed
+    outputs replace them (without timing metadata)."""
+    from course_utils.run_times import execute
+
+    path = tmp_path / "tiny.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("print(6 * 7)")]
+    nbformat.write(nb, path)
+    before = path.read_bytes()
+    assert execute(path, save=False) > 0
+    assert path.read_bytes() == before
+    execute(path, save=True)
+    saved = nbformat.read(path, as_version=4).cells[0]
+    assert [o.get("text") for o in saved.outputs] == ["42\n"]
+    assert "execution" not in saved.metadata

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from course_utils.expected import EXPECTED
-from course_utils.results import Expectation
+from course_utils.results import STUDENT_ADVICE, Expectation
 from course_utils.spread import CONDITIONS, read_results, summarise
 
 BLACK = EXPECTED["test MSE, all-black image"]
@@ -18,7 +18,7 @@ def test_reads_results_notes_and_missed_claims():
         "✓ the autoencoder beats PCA",
         "Note: test MSE after 20 epochs, Glorot init: measured 0.00512, outside the range the course measured "
         "(0.0040 to 0.0048, that is 0.0044 (±0.0004)). Possible cause: training. If you changed ...",
-        "Note: this claim of the lesson did not hold in your run: the autoencoder beats PCA-128. If you ...",
+        "Note: this claim of the lesson did not hold in your run: the autoencoder beats PCA-128. " + STUDENT_ADVICE,
         Expectation("share", 0.596, abs=0.01, fmt=".1%").line(0.5962),
         "| 03 | test MSE | 0.0044 (±0.0004) |  measured 0.00443",
     ])
@@ -27,6 +27,21 @@ def test_reads_results_notes_and_missed_claims():
                       "test MSE after 20 epochs, Glorot init": pytest.approx(0.00512),
                       "share": pytest.approx(0.5962)}
     assert missed == ["the autoencoder beats PCA-128"]
+
+
+def test_reads_the_missed_claims_and_results_a_students_run_really_prints(monkeypatch, capsys):
+    """The notes as ``claim`` and ``expect`` print them in student mode, advice included: the claim's
+    name ends where the advice begins, even when the claim holds a full stop of its own."""
+    from course_utils.results import STRICT_VAR, claim, expect
+
+    monkeypatch.delenv(STRICT_VAR, raising=False)
+    claim("the autoencoder beats PCA-128", False)
+    claim("the 1s are easiest. So are the 7s", False)
+    claim("this one holds", True)
+    expect(BLACK.what, 0.5)
+    values, missed = read_results(capsys.readouterr().out)
+    assert missed == ["the autoencoder beats PCA-128", "the 1s are easiest. So are the 7s"]
+    assert values == {BLACK.what: pytest.approx(0.5)}
 
 
 def test_summary_flags_a_tolerance_that_does_not_cover_the_spread_with_a_margin():
@@ -146,7 +161,7 @@ def _printed_step(expectation) -> float:
 
 
 def test_printed_step_of_the_formats_the_course_uses():
-    from course_utils.results import Expectation
+    from course_utils.results import STUDENT_ADVICE, Expectation
 
     for fmt, value, step in ((".3f", 0.5, 1e-3), (".1%", 0.5, 1e-3), (",d", 1234, 1.0), (".3g", 39.1, 0.1),
                              (".4g", 0.00443, 1e-6), (".2e", 0.00443, 1e-5)):
