@@ -575,7 +575,8 @@ def plot_roc_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str
             ``sklearn.metrics.roc_curve``; each a pair of equal-length arrays in [0, 1],
             ``fpr`` non-decreasing.
         title: axes title.
-        mark_fpr: draw a dotted vertical line at this false-positive rate (an operating point).
+        mark_fpr: draw a dotted vertical line at this false-positive rate (an operating point),
+            in the legend as e.g. ``"5% of normal images flagged"``.
 
     Returns:
         The Figure.
@@ -593,7 +594,8 @@ def plot_roc_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str
         ax.plot(fpr, tpr, label=f"{name} (AUROC {_auroc(fpr, tpr):.3f})")
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="chance")
     if mark_fpr is not None:
-        ax.axvline(mark_fpr, color="black", linestyle=":", linewidth=1)
+        ax.axvline(mark_fpr, color="black", linestyle=":", linewidth=1,
+                   label=f"{mark_fpr:.0%} of normal images flagged")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.01)
     ax.set_xlabel("false-positive rate (normal images flagged)")

@@ -489,9 +489,12 @@ def test_roc_curves_fpr_on_x_tpr_on_y_with_each_curves_auroc():
         np.testing.assert_allclose(lines[label].get_ydata(), tpr)
         assert to_rgb(entries[label].get_color()) == to_rgb(lines[label].get_color())
     assert list(lines["chance"].get_xdata()) == [0, 1] and list(lines["chance"].get_ydata()) == [0, 1]
-    assert set(entries) == {"good (AUROC 0.860)", "poor (AUROC 0.550)", "chance"}
-    (mark,) = [line for line in ax.lines if line.get_label() not in entries]
+    assert set(entries) == {"good (AUROC 0.860)", "poor (AUROC 0.550)", "chance", "5% of normal images flagged"}
+    mark = lines["5% of normal images flagged"]
     assert list(mark.get_xdata()) == [0.05, 0.05]  # a vertical line at the marked false-positive rate
+    assert mark.get_linestyle() == ":"
+    no_mark = plotting.plot_roc_curves(curves).axes[0]
+    assert set(_legend(no_mark)) == {"good (AUROC 0.860)", "poor (AUROC 0.550)", "chance"}
 
 
 def test_roc_auroc_matches_sklearn():
