@@ -388,3 +388,30 @@ def test_threshold_near_misses_fail_at_the_real_tolerance(near_miss):
     scores, labels = _scores()
     normal = scores[labels == 2]
     _fails_with(checks.check_threshold(np.quantile(normal, near_miss), scores, labels, 2, accept=0.99), "Hint")
+
+
+def test_strict_threshold_exercise_checks_both_answers_in_order():
+    """The exercise cell's one call: the threshold from the held-out training 2s (never from the test 2s),
+    then the share of test anomalies above it; odd input gets feedback or a clear error."""
+    rng = np.random.default_rng(5)
+    held_out = rng.gamma(4, 5, 600)
+    labels = np.repeat(np.arange(10), 100)
+    scores = np.where(labels == 2, rng.gamma(4, 5, 1000), rng.gamma(6, 8, 1000))
+    right_t = np.quantile(held_out, 0.99)
+    right_caught = np.mean(scores[labels != 2] > right_t)
+    fb = checks.check_strict_threshold(right_t, right_caught, held_out, scores, labels)
+    assert fb.passed and "99% of the held-out training 2s" in repr(fb) and "caught" in repr(fb), fb
+    _fails_with(checks.check_strict_threshold(None, None, held_out, scores, labels), "Replace None")
+    _fails_with(checks.check_strict_threshold(np.quantile(scores[labels == 2], 0.99), right_caught, held_out,
+                                              scores, labels), "TEST images")
+    _fails_with(checks.check_strict_threshold(np.quantile(held_out, 0.95), right_caught, held_out, scores, labels),
+                "not 99%")
+    _fails_with(checks.check_strict_threshold(right_t, None, held_out, scores, labels), "threshold is right")
+    _fails_with(checks.check_strict_threshold(right_t, 1 - right_caught, held_out, scores, labels), "MISSED")
+    _fails_with(checks.check_strict_threshold(right_t, np.mean(scores > right_t), held_out, scores, labels),
+                "all test images")
+    for odd in ODD:
+        assert not checks.check_strict_threshold(odd, right_caught, held_out, scores, labels).passed
+        assert not checks.check_strict_threshold(right_t, odd, held_out, scores, labels).passed
+    with pytest.raises(ValueError, match="same length"):
+        checks.check_strict_threshold(right_t, right_caught, held_out, scores, labels[:-1])

@@ -14,7 +14,8 @@ from course_utils.checks.features import check_balanced_subset, check_best_input
 from course_utils.checks.pca import check_code_size_autoencoder, check_pca_error, check_per_pixel_mse
 from course_utils.checks.vae import VAE4_KL_RANGE, VAE4_MAX_RECONSTRUCTION, check_kl_function, check_sampling, check_vae_4d
 from course_utils.checks.conv_denoise import CONV16_MAX_ERROR, check_conv_autoencoder, check_salt_and_pepper
-from course_utils.checks.anomaly import check_caught_share, check_one_class_model, check_threshold
+from course_utils.checks.anomaly import (check_caught_share, check_one_class_model, check_strict_threshold,
+                                        check_threshold)
 from course_utils.checks.explorer import check_circle, check_path_model
 from course_utils.checks.neighbour_map import SMALL_MAP_5NN, check_fuzzy_cross_entropy, check_small_map, fuzzy_cross_entropy
 from course_utils.checks.vq import check_nearest_codes, check_perplexity

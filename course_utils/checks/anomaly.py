@@ -104,6 +104,34 @@ def check_caught_share(answer, scores: np.ndarray, labels: np.ndarray, digit: in
     return Feedback(False, f"{value:g} is not the share of anomalies caught. Hint: {hint}")
 
 
+
+def check_strict_threshold(threshold, caught, held_out_scores: np.ndarray, test_scores: np.ndarray,
+                           test_labels: np.ndarray, digit: int = 2, accept: float = 0.99) -> Feedback:
+    """10, exercise 1, both answers: ``threshold`` accepts ``accept`` of ``held_out_scores`` (the
+    held-out training images of ``digit``, shape (n,)) and is not taken from the normal test images;
+    ``caught`` is the share (0-1) of test anomalies (``test_labels != digit``, shape (10000,)) whose
+    score in ``test_scores`` (shape (10000,)) is above ``threshold``.
+
+    The threshold is checked first (:func:`check_threshold`, which uses the normal test images' scores
+    only to recognise a threshold taken from them), then the share (:func:`check_caught_share`).
+    """
+    try:
+        held_out = np.asarray(held_out_scores, dtype=np.float64).ravel()
+        scores = np.asarray(test_scores, dtype=np.float64).ravel()
+        labels = np.asarray(test_labels).ravel()
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"the scores and labels should be arrays of numbers: {exc}") from None
+    if scores.shape != labels.shape:
+        raise ValueError(f"test_scores {scores.shape} and test_labels {labels.shape} need the same length")
+    first = check_threshold(threshold, held_out, np.full(len(held_out), digit), digit, accept=accept,
+                            test_normal_scores=scores[labels == digit], what=f"held-out training {digit}s")
+    if not first.passed:
+        return first
+    second = check_caught_share(caught, scores, labels, digit, threshold)
+    if not second.passed:
+        return Feedback(False, f"your threshold is right; {second.message[0].lower()}{second.message[1:]}")
+    return Feedback(True, f"{first.message.rstrip('.')}, and {second.message}")
+
 #: Exercise 2's bar on the squared error per normal test image. The notebook's recipe (code of 8, 10 epochs,
 #: cosine decay from the peak rate 1e-2 it chooses on held-out 0s, seed 42, 90% of the training 0s)
 #: reconstructs the test 0s with about 11 per image. Measured with the former recipe (peak 3e-3, all the
