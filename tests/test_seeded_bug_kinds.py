@@ -1,0 +1,102 @@
+"""Tests for the bugs a mutation round of stop 31 seeded that no test caught: each test names the
+kind of bug it is for (a checker that never accepts a right answer, a loss clip on one side only,
+a model loaded outside Keras' safe mode, plotting and results details, the course order of run times)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course_utils import checks, plotting
+from course_utils.models import vae_loss_terms
+from course_utils.results import Expectation
+
+
+# --- checker: notebook 08's sampling exercise accepts a right answer, rejects the usual slips -----
+
+def _right_sample(mean, log_var, rng):
+    return mean + np.exp(0.5 * log_var) * rng.standard_normal(mean.shape)
+
+
+def test_sampling_checker_accepts_the_reparameterisation_trick():
+    fb = checks.check_sampling(_right_sample)
+    assert fb.passed, fb
+
+
+def test_sampling_checker_rejects_a_forgotten_mean_and_the_variance_as_spread():
+    no_mean = checks.check_sampling(lambda m, v, rng: np.exp(0.5 * v) * rng.standard_normal(m.shape))
+    assert not no_mean.passed and "z_mean" in repr(no_mean)
+    variance = checks.check_sampling(lambda m, v, rng: m + np.exp(v) * rng.standard_normal(m.shape))
+    assert not variance.passed and "variance" in repr(variance)
+    half_mean = checks.check_sampling(lambda m, v, rng: 0.5 * m + np.exp(0.5 * v) * rng.standard_normal(m.shape))
+    assert not half_mean.passed and "z_mean" in repr(half_mean)
+
+
+# --- model: the VAE loss clips both sides only to guard log(0) ----------------------------------
+
+def test_a_confident_miss_on_a_dark_pixel_costs_its_full_log_probability():
+    """The mirror of test_vae's lit-pixel case: a dark pixel (0) given probability 1 costs -ln(1e-7)."""
+    zero = np.zeros((1, 2), "float32")
+    recon, _ = vae_loss_terms(np.zeros((1, 1), "float32"), np.ones((1, 1), "float32"), zero, zero)
+    assert float(recon[0]) == pytest.approx(-np.log(1e-7), rel=2e-2)
+    recon, _ = vae_loss_terms(np.zeros((1, 1), "float32"), np.full((1, 1), 1 - 1e-5, "float32"), zero, zero)
+    assert float(recon[0]) == pytest.approx(-np.log(1e-5), rel=2e-2)
+
+
+# --- training: saved models are loaded in Keras' safe mode ---------------------------------------
+
+def test_saved_models_are_loaded_in_safe_mode():
+    """The README promises Keras' safe mode (nothing executes from a model file): every load_model call
+    in course_utils passes safe_mode=True explicitly."""
+    import ast
+    import inspect
+
+    import course_utils.training as training
+
+    calls = [node for node in ast.walk(ast.parse(inspect.getsource(training)))
+             if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "load_model"]
+    assert calls, "no keras.models.load_model call found in course_utils.training"
+    for call in calls:
+        safe = [kw for kw in call.keywords if kw.arg == "safe_mode"]
+        assert safe and isinstance(safe[0].value, ast.Constant) and safe[0].value.value is True, ast.unparse(call)
+
+
+# --- results: '|' is reserved for the README's results table ------------------------------------
+
+def test_a_pipe_in_a_results_name_is_refused():
+    with pytest.raises(ValueError, match="reserved"):
+        Expectation("a | b", 1.0, abs=0.1)
+
+
+def test_a_value_just_outside_the_range_does_not_hold():
+    e = Expectation("x", 1.0, abs=0.1, fmt=".2f")
+    assert e.holds(e.high) and not e.holds(e.high + 1e-8)
+    assert e.holds(e.low) and not e.holds(e.low - 1e-8)
+
+
+# --- plotting details ---------------------------------------------------------------------------
+
+def test_roc_figure_shows_the_whole_unit_square():
+    ax = plotting.plot_roc_curves({"a": ([0.0, 0.5, 1.0], [0.0, 0.9, 1.0])}).axes[0]
+    assert ax.get_xlim() == (0, 1) and ax.get_ylim()[0] == 0 and ax.get_ylim()[1] >= 1
+
+
+def test_plot_digits_draws_its_title():
+    fig = plotting.plot_digits(np.zeros((3, 784), "float32"), n_cols=3, title="three blanks")
+    assert fig._suptitle is not None and fig._suptitle.get_text() == "three blanks"
+
+
+def test_plot_codes_rows_are_numbered_from_zero_without_labels():
+    fig = plotting.plot_codes(np.arange(12, dtype="float32").reshape(3, 4))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "1", "2"]
+
+
+# --- run times: merged times are kept in course order ---------------------------------------------
+
+def test_merged_run_times_are_in_course_order():
+    from course_utils.run_times import NOTEBOOK_DIR, course_notebooks, merge
+
+    order = [str(p.relative_to(NOTEBOOK_DIR)) for p in course_notebooks()]
+    measured = {"run": {"measured_on": "d", "machine": "m", "how": "h", "notebooks": order[::-1]},
+                "seconds": {name: 1.0 for name in reversed(order)}}
+    assert list(merge({}, measured)["seconds"]) == order
