@@ -295,3 +295,14 @@ def test_salt_and_pepper_rejects_lopsided_noise():
 
     fb = checks.check_salt_and_pepper(lopsided)
     assert not fb.passed and "half white" in fb.message, fb
+
+
+def test_conv_checker_rejects_a_diverged_model(digits):
+    """A model whose training diverged outputs NaN: every error comparison with NaN is False, so only the
+    explicit NaN check keeps it from passing."""
+    model = conv_autoencoder()
+    weights = model.get_weights()
+    weights[-2] = np.full_like(weights[-2], np.nan)  # the output layer's kernel
+    model.set_weights(weights)
+    fb = checks.check_conv_autoencoder(model, digits)
+    assert not fb.passed and "NaN" in fb.message, fb
