@@ -161,3 +161,15 @@ def test_wider_candidate_rejects_a_model_a_third_of_its_training_short(digits):
     error = _error(short, x_val)
     assert WIDE_TRAINED_VAL < error < 1.1 * WIDE_TRAINED_VAL, error
     _fails_with(checks.check_wider_candidate(short, error, x_val), "not as far as 2 epochs")
+
+
+def test_wider_candidate_rejects_a_non_sigmoid_output(digits):
+    """Right widths, hidden units and loss, but a ReLU or linear output layer: pixels are in [0, 1],
+    and a model that could output anything is not step 3's candidate."""
+    _, x_val = digits
+    for output in ("relu", "linear"):
+        keras.utils.set_random_seed(0)
+        _, _, model = build_dense_autoencoder(hidden_sizes=(512, 128), activation="relu", code_activation="linear",
+                                              output_activation=output)
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss="binary_crossentropy")
+        _fails_with(checks.check_wider_candidate(model, 4.0, x_val), "sigmoid")
