@@ -100,3 +100,32 @@ def test_merged_run_times_are_in_course_order():
     measured = {"run": {"measured_on": "d", "machine": "m", "how": "h", "notebooks": order[::-1]},
                 "seconds": {name: 1.0 for name in reversed(order)}}
     assert list(merge({}, measured)["seconds"]) == order
+
+
+# --- training: the epoch timer measures each epoch, not the time since the fit began --------------
+
+def test_epoch_timer_records_each_epochs_own_duration(monkeypatch):
+    import course_utils.training as training
+
+    clock = iter([10.0, 12.5, 12.5, 16.0, 20.0, 21.0])  # begin, end, begin, end, ...
+    monkeypatch.setattr(training.time, "perf_counter", lambda: next(clock))
+    timer = training.EpochTimer()
+    timer.on_train_begin()
+    for epoch in range(3):
+        timer.on_epoch_begin(epoch)
+        timer.on_epoch_end(epoch)
+    assert timer.seconds == [2.5, 3.5, 1.0]
+
+
+# --- data: the published facts the loader explains a bad copy with match the real files ----------
+
+@pytest.mark.parametrize("dataset", ["mnist", "fashion_mnist"])
+def test_published_facts_match_the_real_files(request, dataset):
+    from course_utils import data
+
+    folder = request.getfixturevalue("real_mnist_dir")
+    facts = data.MNIST_FACTS if dataset == "mnist" else data.FASHION_MNIST_FACTS
+    with np.load(folder / f"{dataset}.npz", allow_pickle=False) as f:
+        for split in ("train", "test"):
+            assert float(f[f"x_{split}"].mean()) == pytest.approx(facts[f"x_{split}"], abs=1e-5)
+            assert tuple(np.bincount(f[f"y_{split}"], minlength=10)) == facts[f"y_{split}"]
