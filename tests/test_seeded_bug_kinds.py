@@ -129,3 +129,47 @@ def test_published_facts_match_the_real_files(request, dataset):
         for split in ("train", "test"):
             assert float(f[f"x_{split}"].mean()) == pytest.approx(facts[f"x_{split}"], abs=1e-5)
             assert tuple(np.bincount(f[f"y_{split}"], minlength=10)) == facts[f"y_{split}"]
+
+
+# --- training: a recipe changed in training.py alone would make later notebooks train another model --
+
+def _code(notebook: str) -> str:
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / notebook).read_text())
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def test_08s_own_settings_are_the_vae_recipe_11_loads():
+    import re
+
+    from course_utils.training import VAE_2D
+
+    code = _code("08_variational_autoencoder.ipynb")
+    rate, batch, epochs = re.search(r"^LEARNING_RATE, BATCH_SIZE, EPOCHS = ([0-9.e-]+), (\d+), (\d+)$", code, re.M).groups()
+    seed = re.search(r"^SEED = (\d+)$", code, re.M).group(1)
+    assert (VAE_2D.learning_rate, VAE_2D.batch_size, VAE_2D.epochs, VAE_2D.seed) == (float(rate), int(batch), int(epochs), int(seed))
+    assert (VAE_2D.hidden_sizes, VAE_2D.latent_dim) == ((512, 256), 2)
+
+
+def test_03s_hand_trained_model_is_the_seed_recipe_its_solutions_load():
+    import re
+
+    from course_utils.training import SEED_AUTOENCODER as recipe
+
+    code = _code("03_training.ipynb")
+    compiled = re.search(r"autoencoder\.compile\(optimizer=keras\.optimizers\.Adam\(learning_rate=([0-9.e-]+)\), loss=\"(\w+)\"", code)
+    assert compiled and (float(compiled.group(1)), compiled.group(2)) == (recipe.learning_rate, recipe.loss)
+    assert re.search(rf"history_20 = autoencoder\.fit\(x_train, x_train, initial_epoch=5, epochs={recipe.epochs}, "
+                     rf"batch_size={recipe.batch_size}", code)
+    assert (recipe.hidden_sizes, recipe.activation, recipe.seed) == ((256, 128), "sigmoid", 42)
+
+
+def test_the_32_number_code_recipe_is_the_128_recipe_with_a_smaller_code_and_10_epochs():
+    """Notebook 06 says so: the same lessons (ReLU, a linear code, cross-entropy, Adam(0.001)), 10 epochs."""
+    from dataclasses import replace
+
+    from course_utils.training import AUTOENCODER_128, SMALL_CODE_AUTOENCODER
+
+    assert SMALL_CODE_AUTOENCODER == replace(AUTOENCODER_128, name="autoencoder_32", hidden_sizes=(256, 32), epochs=10)
