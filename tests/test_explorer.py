@@ -358,3 +358,17 @@ def test_check_path_model_rejects_the_notebooks_own_models(keras_decoder):
     wrong_decoder = keras.Model(t, other((1 - t) * z_a + t * z_b))
     fb = checks.check_path_model(wrong_decoder, keras_decoder, z_a, z_b)
     assert not fb.passed and "differ" in fb.message
+
+
+def test_the_figure_text_names_each_maps_axes_and_the_point_decoded(data):
+    """The map axes carry their panel's labels (not swapped), and each digit's title gives the point it
+    was decoded at, (x, y) in the map's order."""
+    labels, codes_a, codes_b = data
+    explorer = LatentExplorer([Panel("model A", blob_decoder, codes_a, labels, xlabel="code[0]", ylabel="code[1]"),
+                               Panel("model B", blob_decoder, codes_b, labels)])
+    map_axes = [ax for ax in explorer.figure.axes if ax not in explorer.digit_axes]
+    assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in map_axes] == [("code[0]", "code[1]"), ("z[0]", "z[1]")]
+    explorer.show_point([(0.5, -1.25), (2.0, 0.75)], heading="both at once")
+    assert "(+0.50, -1.25)" in explorer.digit_axes[0].get_title()
+    assert "(+2.00, +0.75)" in explorer.digit_axes[1].get_title()
+    assert explorer.heading.get_text() == "both at once"
