@@ -48,6 +48,8 @@ def test_the_root_conftest_passes_this_sanitize_file():
     ("| 03 | parameters | 1,234 (±5) |  measured 1,236", "| 03 | parameters | 1,234 (±5) |  measured <value>"),
     ("share ≈ 59.6% (±1.0%, 58.6% to 60.6%): measured 59.62% ✓", "share ≈ 59.6% (±1.0%, 58.6% to 60.6%): measured <value> ✓"),
     ("loss: measured -1.5e-03 then 7 more", "loss: measured <value> then 7 more"),
+    ("count: measured 1.2e+05 ✓", "count: measured <value> ✓"),
+    ("count: measured 3e5 ✓", "count: measured <value> ✓"),
     # one number only: whatever is glued after it stays compared
     ("range: measured 3.5-4.0 here", "range: measured <value>-4.0 here"),
     ("measured 12-15 digits", "measured <value>-15 digits"),

@@ -173,3 +173,34 @@ def test_the_32_number_code_recipe_is_the_128_recipe_with_a_smaller_code_and_10_
     from course_utils.training import AUTOENCODER_128, SMALL_CODE_AUTOENCODER
 
     assert SMALL_CODE_AUTOENCODER == replace(AUTOENCODER_128, name="autoencoder_32", hidden_sizes=(256, 32), epochs=10)
+
+
+# --- the spread and run-time tools: their conditions really hold -----------------------------------
+
+def test_a_busy_machine_burner_burns_until_its_deadline():
+    import time
+
+    from course_utils.spread import _burn
+
+    start = time.time()
+    _burn(start + 0.3)
+    assert time.time() - start >= 0.3
+
+
+def test_run_times_are_measured_from_an_empty_model_folder_of_their_own(monkeypatch):
+    import os
+
+    from course_utils import run_times
+
+    seen = []
+
+    def fake_execute(path, save):
+        folder = os.environ["COURSE_MODEL_DIR"]
+        seen.append((folder, sorted(os.listdir(folder))))
+        return 1.0
+
+    monkeypatch.setenv("COURSE_MODEL_DIR", "/nonexistent/instructor/models")
+    monkeypatch.setattr(run_times, "execute", fake_execute)
+    notebooks = run_times.course_notebooks()[:2]
+    run_times.measure(notebooks, save=False)
+    assert len(seen) == 2 and seen[0][0] != "/nonexistent/instructor/models" and seen[0][1] == []
