@@ -565,3 +565,12 @@ def test_relu_2d_encoder():
     _fails_with(checks.check_relu_2d_encoder(enc, knn, noise, shuffled, x_te, y_te), "not separate", "trained")
     _fails_with(checks.check_relu_2d_encoder(None, None, x_tr, y_tr, x_te, y_te), "Replace None")
     _fails_with(checks.check_relu_2d_encoder("encoder", None, x_tr, y_tr, x_te, y_te), "keras.Model")
+
+
+def test_small_autoencoder_must_compute_decoder_of_encoder():
+    """The student's encoder and decoder, all their layers shared, but something more on top (an extra
+    Dense on the output): the shapes and the layers match, the computation does not."""
+    enc, dec = _encoder(), _decoder()
+    image = keras.Input(shape=(784,))
+    extra = keras.Model(image, keras.layers.Dense(784, activation="sigmoid")(dec(enc(image))))
+    _fails_with(checks.check_small_autoencoder(enc, dec, extra))
