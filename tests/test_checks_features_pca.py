@@ -227,3 +227,14 @@ def test_scale_features_keeps_relative_scales():
     ratios = a.std(0) / x.std(0)
     np.testing.assert_allclose(ratios, ratios[0])  # one scale for every feature: no whitening
     np.testing.assert_allclose(b, a[:5])
+
+
+def test_code_size_autoencoder_rejects_a_diverged_model(mnist_07):
+    """NaN outputs compare False with PCA's error, so only the explicit check keeps a diverged model out."""
+    x_train, x_test = mnist_07
+    pca = PCA(n_components=16, random_state=0).fit(x_train[:2000])
+    model = _autoencoder(16)
+    weights = model.get_weights()
+    weights[-2] = np.full_like(weights[-2], np.nan)  # the output layer's kernel
+    model.set_weights(weights)
+    _fails_with(checks.check_code_size_autoencoder(model, 16, pca, x_test), "NaN")
