@@ -465,6 +465,9 @@ def test_cli_verifies_and_copies_both(any_data_dir, fake_arrays, tmp_path_factor
     for file_name in ("mnist.npz", "fashion_mnist.npz"):
         with np.load(target / file_name, allow_pickle=False) as npz:
             np.testing.assert_array_equal(npz["y_test"], fake_arrays["y_test"])
+        import zipfile
+        with zipfile.ZipFile(target / file_name) as archive:  # compressed, as the docstring promises
+            assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
     (folder / "fashion_mnist.npz").write_bytes(b"garbage")
     assert data.main(["--dataset", "mnist"]) == 0
     assert data.main([]) == 1
