@@ -253,6 +253,8 @@ def test_widget_slider_digit_picker_and_path_mode(explorer, data):
     np.testing.assert_allclose(np.ravel(explorer.markers[0].get_data()), codes_a[50], atol=1e-5)
     np.testing.assert_allclose(list(explorer.paths[1].get_xdata()), [codes_b[10, 0], codes_b[50, 0]], atol=1e-5)
     assert bytes(c["image"].value) != before
+    start, end = f"a {labels[10]}, test image 10", f"a {labels[50]}, test image 50"
+    assert explorer.heading.get_text() == f"path mode: {start} -> {end}, t = 1.00"  # from start to end
     c["mode"].value = "point"
     assert not c["sliders"][0][0].disabled and c["t"].disabled
     np.testing.assert_allclose(np.ravel(explorer.markers[1].get_data()),
