@@ -204,3 +204,23 @@ def test_run_times_are_measured_from_an_empty_model_folder_of_their_own(monkeypa
     notebooks = run_times.course_notebooks()[:2]
     run_times.measure(notebooks, save=False)
     assert len(seen) == 2 and seen[0][0] != "/nonexistent/instructor/models" and seen[0][1] == []
+
+
+# --- expected values: each custom miss message explains its own quantity --------------------------
+
+def test_each_custom_meaning_belongs_to_one_quantity_and_names_its_term():
+    """A miss message copied from the entry above would send an instructor to the wrong cause: a
+    custom meaning is used once (the shared data and PCA messages, and the two holes shares of one
+    experiment, excepted), and a VAE loss term's message names that term."""
+    from collections import Counter
+
+    from course_utils import expected
+
+    shared = {expected._DATA, expected._PCA}
+    meanings = Counter(e.meaning for e in expected.EXPECTED.values() if e.meaning and e.meaning not in shared)
+    repeated = {m: n for m, n in meanings.items() if n > 1 and "holes experiment" not in m}
+    assert not repeated, repeated
+    for name, e in expected.EXPECTED.items():
+        if name.startswith("VAE test loss, nats per image: "):
+            term = name.rsplit(": ", 1)[1]
+            assert term.split()[0].lower() in e.meaning.lower(), (name, e.meaning)
