@@ -187,3 +187,32 @@ def test_no_tolerance_is_far_wider_than_its_spread(path):
 
 def test_the_results_wide_on_purpose_exist():
     assert set(WIDE_ON_PURPOSE) <= set(EXPECTED)
+
+
+def test_a_one_core_busy_run_pins_its_kernel_and_starts_its_burners(tmp_path, monkeypatch):
+    """The 'AVX2, one core' and 'busy machine' conditions hold in the kernel: it runs on the given
+    CPUs only, and the competing processes are started (and stopped) around it."""
+    import nbformat
+
+    from course_utils import spread
+
+    started, stopped = [], []
+
+    class FakeBurner:
+        def __init__(self, target, args, daemon):
+            self.args = args
+
+        def start(self):
+            started.append(self.args)
+
+        def terminate(self):
+            stopped.append(self.args)
+
+    monkeypatch.setattr(spread.multiprocessing, "Process", FakeBurner)
+    path = tmp_path / "probe.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os; print(sorted(os.sched_getaffinity(0)))")]
+    nbformat.write(nb, path)
+    printed = spread.run_once(path, {}, {0}, 2, timeout=120)
+    assert printed.strip() == "[0]"
+    assert len(started) == 2 and len(stopped) == 2
