@@ -224,3 +224,22 @@ def test_each_custom_meaning_belongs_to_one_quantity_and_names_its_term():
         if name.startswith("VAE test loss, nats per image: "):
             term = name.rsplit(": ", 1)[1]
             assert term.split()[0].lower() in e.meaning.lower(), (name, e.meaning)
+
+
+# --- evaluation: the tested copy of 06's logistic regression keeps 06's settings --------------------
+
+def test_the_library_logistic_regression_uses_06s_grid_and_folds():
+    """06 writes the classifier in the notebook (C from CS, 3 shuffled stratified folds with seed 0);
+    later notebooks call the library's copy, which must choose C the same way."""
+    import ast
+    import re
+
+    from course_utils.evaluation import LOGISTIC_CS, c_selection_split
+
+    code = _code("06_codes_as_features.ipynb")
+    grid = ast.literal_eval(re.search(r"^CS = (\[[^\]]*\])", code, re.M).group(1))
+    assert tuple(float(c) for c in grid) == LOGISTIC_CS
+    folds = re.search(r"StratifiedKFold\(n_splits=(\d+), shuffle=True, random_state=(\d+)\)", code)
+    labels = np.repeat(np.arange(10), 10)
+    split = c_selection_split(labels)
+    assert (split.n_splits, split.shuffle, split.random_state) == (int(folds.group(1)), True, int(folds.group(2)))
