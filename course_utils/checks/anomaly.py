@@ -104,7 +104,6 @@ def check_caught_share(answer, scores: np.ndarray, labels: np.ndarray, digit: in
     return Feedback(False, f"{value:g} is not the share of anomalies caught. Hint: {hint}")
 
 
-
 def check_strict_threshold(threshold, caught, held_out_scores: np.ndarray, test_scores: np.ndarray,
                            test_labels: np.ndarray, digit: int = 2, accept: float = 0.99) -> Feedback:
     """10, exercise 1, both answers: ``threshold`` accepts ``accept`` of ``held_out_scores`` (the
@@ -131,6 +130,7 @@ def check_strict_threshold(threshold, caught, held_out_scores: np.ndarray, test_
     if not second.passed:
         return Feedback(False, f"your threshold is right; {second.message[0].lower()}{second.message[1:]}")
     return Feedback(True, f"{first.message.rstrip('.')}, and {second.message}")
+
 
 #: Exercise 2's bar on the squared error per normal test image. The notebook's recipe (code of 8, 10 epochs,
 #: cosine decay from the peak rate 1e-2 it chooses on held-out 0s, seed 42, 90% of the training 0s)
