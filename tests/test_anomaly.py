@@ -140,6 +140,15 @@ def test_caught_share_right_answer_passes_wrong_ones_explain():
     _fails_with(checks.check_caught_share(right, scores, labels, 2, None), "threshold first")
 
 
+def test_caught_share_counts_only_scores_strictly_above_the_threshold():
+    """Scores tied with the threshold are not caught: "above" means >, as np.quantile's threshold and
+    the notebook's `test_scores > threshold` have it."""
+    scores = np.array([0.0, 1.0, 2.0, 3.0, 1.0, 2.0, 2.0, 3.0])
+    labels = np.array([2, 2, 2, 2, 5, 5, 5, 5])
+    assert checks.check_caught_share(0.25, scores, labels, 2, 2.0).passed
+    assert not checks.check_caught_share(0.75, scores, labels, 2, 2.0).passed
+
+
 def test_caught_share_near_misses_fail_and_rounding_passes():
     """The tolerance is for rounding an answer to three digits, not for a share a few tenths of a
     percentage point off."""
@@ -213,6 +222,9 @@ def test_one_class_model_checker():
     assert f"{auroc:.3f}" not in repr(fb)
     _fails_with(checks.check_one_class_model(model, 1 - auroc, 0, x, labels), "flipped")
     _fails_with(checks.check_one_class_model(model, 0.5, 0, x, labels), "not its AUROC")
+    for off in (-0.01, 0.005):  # an AUROC from other scores or other images is off by about this much
+        _fails_with(checks.check_one_class_model(model, auroc + off, 0, x, labels), "not its AUROC")
+    assert checks.check_one_class_model(model, round(auroc, 3), 0, x, labels).passed  # rounding is fine
     _fails_with(checks.check_one_class_model(model, None, 0, x, labels), "now replace None")
     _fails_with(checks.check_one_class_model(model, "high", 0, x, labels), "one number")
     _fails_with(checks.check_one_class_model(_copier(), 0.5, 0, x, labels), "other digits")
@@ -239,6 +251,8 @@ def test_one_class_model_checker_wants_the_code_size_and_a_new_model():
     errors = ((notebooks_model.predict(x, verbose=0) - x) ** 2).sum(axis=1)
     auroc = one_class_auroc(errors, labels, 0)
     _fails_with(checks.check_one_class_model(notebooks_model, auroc, 0, x, labels, code_size=8), "32", "8")
+    smaller = _projector(pattern, code_size=4)  # a code smaller than the exercise asks is refused too
+    _fails_with(checks.check_one_class_model(smaller, auroc, 0, x, labels, code_size=8), "4", "8")
     model = _projector(pattern, code_size=8)
     _fails_with(checks.check_one_class_model(model, auroc, 0, x, labels, code_size=8,
                                              notebook_models=[notebooks_model, model]), "train a new one")

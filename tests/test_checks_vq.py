@@ -16,6 +16,21 @@ def perplexity_base2(counts):  # 2 ** (entropy in bits) is the same number
     return float(2 ** (-np.sum(p * np.log2(p))))
 
 
+def perplexity_float32(counts):  # the same formula in float32, as a GPU-minded student writes it
+    p = (counts[counts > 0] / counts.sum()).astype("float32")
+    return np.exp(-np.sum(p * np.log(p)))
+
+
+def perplexity_float32_as_float(counts):
+    return float(perplexity_float32(counts))
+
+
+def perplexity_keras_ops(counts):
+    c = ops.convert_to_tensor(counts[counts > 0], dtype="float32")
+    p = c / ops.sum(c)
+    return ops.exp(-ops.sum(p * ops.log(p)))
+
+
 def perplexity_entropy(counts):  # forgot the exp
     p = counts[counts > 0] / counts.sum()
     return float(-np.sum(p * np.log(p)))
@@ -36,7 +51,8 @@ def perplexity_used_codes(counts):  # the number of used codes is not the perple
     return float(np.sum(counts > 0))
 
 
-@pytest.mark.parametrize("fn", [perplexity_right, perplexity_base2])
+@pytest.mark.parametrize("fn", [perplexity_right, perplexity_base2, perplexity_float32,
+                                perplexity_float32_as_float, perplexity_keras_ops])
 def test_perplexity_accepts_right_answers(fn):
     assert checks.check_perplexity(fn).passed
 

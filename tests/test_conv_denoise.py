@@ -46,6 +46,10 @@ def _global_rng(x, fraction, rng):
     return salt_and_pepper(x, fraction, np.random.default_rng())
 
 
+def _own_seeded_rng(x, fraction, rng):  # repeatable, but ignores the rng it is given
+    return salt_and_pepper(x, fraction, np.random.default_rng(0))
+
+
 def _additive(x, fraction, rng):
     return np.clip(x + fraction * rng.standard_normal(x.shape), 0, 1)
 
@@ -58,13 +62,18 @@ def _raises(x, fraction, rng):
     raise RuntimeError("boom")
 
 
-@pytest.mark.parametrize("wrong", [_masking_only, _double_fraction, _in_place, _global_rng, _additive,
+@pytest.mark.parametrize("wrong", [_masking_only, _double_fraction, _in_place, _global_rng, _own_seeded_rng, _additive,
                                    _flattened, _raises, lambda x, f, r: None, lambda x, f, r: "noise",
                                    lambda: None, "not a function", 3])
 def test_salt_and_pepper_wrong_answers_fail_without_crashing(wrong):
     fb = checks.check_salt_and_pepper(wrong)
     assert not fb.passed
     assert repr(fb).startswith("Not yet.")
+
+
+def test_salt_and_pepper_that_ignores_its_rng_is_told_so():
+    fb = checks.check_salt_and_pepper(_own_seeded_rng)
+    assert not fb.passed and "rng argument" in fb.message, fb
 
 
 def test_salt_and_pepper_unanswered():

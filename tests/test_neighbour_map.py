@@ -47,6 +47,10 @@ def test_fuzzy_cross_entropy_right_answer_passes_without_digits():
     (lambda d2, w, a, b: right(ops.sqrt(d2), w, a, b), ["differ"]),          # distance instead of squared
     (lambda d2, w, a, b: right(d2, w, a, 1.0), ["differ"]),                  # forgot the exponent b
     (lambda d2, w, a, b: w * ops.log(1.0 / (1.0 + a * ops.power(d2, b))) * 0 + 1.0, ["differ"]),
+    # near misses the tolerance (float32 rounding, not a few per cent) must still catch
+    (lambda d2, w, a, b: right(d2, w, 1.6, b), ["differ"]),                  # a rounded to 1.6
+    (lambda d2, w, a, b: right(d2, w, a, 0.9), ["differ"]),                  # b rounded to 0.9
+    (lambda d2, w, a, b: 1.05 * right(d2, w, a, b), ["differ"]),             # five per cent off
 ])
 def test_fuzzy_cross_entropy_wrong_answers_fail(wrong, words):
     _fails_with(checks.check_fuzzy_cross_entropy(wrong), *words)

@@ -112,10 +112,12 @@ def test_a_run_is_in_student_mode_and_leaves_the_environment_as_it_was(tmp_path,
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(
         "import os; print(os.environ.get('COURSE_STRICT'), os.environ.get('COURSE_SEED_OFFSET'), "
-        "bool(os.environ.get('COURSE_MODEL_DIR')))")]
+        "bool(os.environ.get('COURSE_MODEL_DIR')))"), nbformat.v4.new_code_cell("print(os.getcwd())")]
     nbformat.write(nb, path)
     printed = run_once(path, {"COURSE_SEED_OFFSET": "2"}, None, 0, timeout=120)
-    assert printed.strip() == "None 2 True"
+    first, cwd = [line for line in printed.splitlines() if line.strip()]
+    assert first == "None 2 True"
+    assert Path(cwd).resolve() == tmp_path.resolve()  # the notebook's folder, as for students and nbval
     assert os.environ["COURSE_STRICT"] == "1" and "COURSE_SEED_OFFSET" not in os.environ
 
 
